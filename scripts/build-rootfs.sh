@@ -1,0 +1,133 @@
+#!/bin/bash
+# Build the cached initramfs images for dom0 and domU.
+#
+# Usage: scripts/build-rootfs.sh            (needs root: debootstrap)
+# Output (stdout):
+#   DOM0_BASE=$VA_CACHE/rootfs-$KVER/dom0-base.cpio.gz
+#   DOMU_BASE=$VA_CACHE/rootfs-$KVER/domu-base.cpio.gz
+# dom0-base: Debian bookworm minbase + xen-utils-4.17 (toolstack matching the
+#   hypervisor), busybox, kmod, iproute2, procps, the kernel modules dom0
+#   needs (uncompressed .ko + depmod), and /init (scripts/dom0-init.sh).
+# domu-base: busybox-static + the domU modules (virtio, xen front-ends) +
+#   /init (scripts/domu-init.sh), which runs /opt/va/domu-run if present.
+# Extra modules: VA_DOM0_EXTRA_MODULES / VA_DOMU_EXTRA_MODULES (names).
+# Cache: $VA_CACHE/dom0-tree-$VA_SUITE/ (debootstrap tree, reused across
+#   kernels), $VA_CACHE/rootfs-$KVER/ (the two images).
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+
+case ${1:-} in
+"") ;;
+-h | --help) sed -n '2,16p' "$0"; exit 0 ;;
+*) die "unknown argument: $1" ;;
+esac
+
+va_kver
+out=$VA_CACHE/rootfs-$KVER
+print_vars() {
+	echo "DOM0_BASE=$out/dom0-base.cpio.gz"
+	echo "DOMU_BASE=$out/domu-base.cpio.gz"
+}
+if stamp_ok "$out"; then
+	print_vars
+	exit 0
+fi
+
+DOM0_MODULES="xenfs xen-evtchn xen-gntdev xen-gntalloc xen-privcmd
+	xen-blkback xen-netback loop tun virtio_blk virtio_net virtio-rng
+	virtio_mmio vhost_iotlb ${VA_DOM0_EXTRA_MODULES:-}"
+DOMU_MODULES="virtio_blk virtio_net virtio-rng virtio_console virtio_mmio
+	xen-blkfront xen-netfront ${VA_DOMU_EXTRA_MODULES:-}"
+
+need_cmd cpio gzip find depmod modprobe xz
+eval "$("$VA_SCRIPTS/fetch-kernel.sh" --env)"
+
+# 1. dom0 userland: debootstrap (cached independently of the kernel).
+tree=$VA_CACHE/dom0-tree-$VA_SUITE
+if ! stamp_ok "$tree"; then
+	need_root
+	need_cmd debootstrap
+	log "rootfs: debootstrap $VA_SUITE minbase + xen-utils-4.17 (~1-3 min)"
+	rm -rf "$tree"
+	mkdir -p "$tree"
+	run_logged "$tree/debootstrap.log" debootstrap --variant=minbase \
+		--include=xen-utils-4.17,busybox,kmod,iproute2,procps \
+		"$VA_SUITE" "$tree/root" "$VA_MIRROR"
+	r=$tree/root
+	# Trim what an initramfs never needs.
+	rm -rf "$r"/usr/share/doc/* "$r"/usr/share/man/* "$r"/usr/share/info/* \
+		"$r"/usr/share/locale/* "$r"/usr/share/i18n/* "$r"/var/cache/apt/* \
+		"$r"/var/lib/apt/lists/* "$r"/var/log/*.log "$r"/var/cache/debconf/*-old \
+		"$r"/usr/share/zoneinfo/[a-zA-Z]*/ "$r"/usr/lib/modules/* "$r"/boot/*
+	xv=$(chroot "$r" dpkg-query -W -f='${Version}' xen-utils-4.17 2>/dev/null || true)
+	echo "$xv" >"$tree/xen-utils-version"
+	[ "$xv" = "$XEN_DEB_VERSION" ] ||
+		log "rootfs: WARNING: xen-utils-4.17 is '$xv', hypervisor source is $XEN_DEB_VERSION"
+	stamp_set "$tree"
+fi
+
+# copy_modules DESTROOT NAMES...: copy modules and their dependencies from the
+# unpacked kernel, uncompressed, then depmod.
+copy_modules() {
+	local dest=$1 m f rel
+	shift
+	local files
+	files=$(for m in "$@"; do
+		modprobe -S "$KVER" -d "$KERNEL_DIR/root" --show-depends "$m" ||
+			die "module $m not found for $KVER"
+	done | awk '$1 == "insmod" { print $2 }' | sort -u)
+	for f in $files; do
+		f=${f#"$KERNEL_DIR/root"}
+		rel=${f#/lib/modules/$KVER/}
+		rel=${rel#/usr/lib/modules/$KVER/}
+		mkdir -p "$dest/lib/modules/$KVER/$(dirname "$rel")"
+		case $f in
+		*.xz) xz -dc "$KERNEL_DIR/root$f" >"$dest/lib/modules/$KVER/${rel%.xz}" ;;
+		*) cp "$KERNEL_DIR/root$f" "$dest/lib/modules/$KVER/$rel" ;;
+		esac
+	done
+	cp "$MODDIR"/modules.order "$MODDIR"/modules.builtin* "$dest/lib/modules/$KVER/"
+	depmod -b "$dest" "$KVER"
+}
+
+pack() { # pack DIR OUT.cpio.gz
+	(cd "$1" && find . -mindepth 1 | LC_ALL=C sort | cpio -o -H newc -R 0:0 --quiet) |
+		gzip -6 >"$2.tmp"
+	mv "$2.tmp" "$2"
+}
+
+rm -rf "$out"
+mkdir -p "$out"
+stage=$out/stage
+
+# 2. dom0 image.
+log "rootfs: assembling dom0-base ($KVER)"
+mkdir -p "$stage/dom0"
+cp -a "$tree/root/." "$stage/dom0/"
+copy_modules "$stage/dom0" $DOM0_MODULES
+install -m 0755 "$VA_SCRIPTS/dom0-init.sh" "$stage/dom0/init"
+mkdir -p "$stage/dom0/var/log/xen/console" "$stage/dom0/var/lib/xen" \
+	"$stage/dom0/var/lib/xenstored" "$stage/dom0/run" "$stage/dom0/tmp" \
+	"$stage/dom0/opt/va"
+log "rootfs: packing dom0-base.cpio.gz (~1 min)"
+pack "$stage/dom0" "$out/dom0-base.cpio.gz"
+
+# 3. domU image: busybox-static only.
+log "rootfs: assembling domu-base ($KVER)"
+bb=/bin/busybox
+[ -x "$bb" ] && "$bb" --list >/dev/null 2>&1 && ! ldd "$bb" >/dev/null 2>&1 ||
+	die "$bb must be busybox-static (apt-get install busybox-static)"
+d=$stage/domu
+mkdir -p "$d"/{bin,sbin,usr/bin,usr/sbin,proc,sys,dev,run,tmp,root,etc,opt/va}
+cp "$bb" "$d/bin/busybox"
+for a in $("$bb" --list-full); do
+	[ -e "$d/$a" ] || ln -s /bin/busybox "$d/$a"
+done
+echo 'root:x:0:0:root:/root:/bin/sh' >"$d/etc/passwd"
+copy_modules "$d" $DOMU_MODULES
+install -m 0755 "$VA_SCRIPTS/domu-init.sh" "$d/init"
+pack "$d" "$out/domu-base.cpio.gz"
+
+rm -rf "$stage"
+stamp_set "$out"
+print_vars
