@@ -88,6 +88,7 @@ enum argo_recv_action {
 typedef int (*argo_recv_fn)(struct argo_ring *ring, const struct argo_msg *msg,
 			    void *arg);
 
+u16 argo_domid(void);
 bool argo_ring_len_valid(u32 len);
 u32 argo_ring_max_payload_for_len(u32 len);
 

@@ -96,7 +96,6 @@ void argo_debugfs_init(void);
 void argo_debugfs_exit(void);
 
 /* main.c */
-u16 argo_own_domid(void);
 extern unsigned int argo_default_ring_len;
 extern unsigned int argo_max_user_rings;
 

@@ -123,6 +123,7 @@ static long argo_dev_bind(struct argo_file *af, struct argo_bind __user *ub)
 		ret = PTR_ERR(ring);
 		goto out_dec;
 	}
+	/* Publish the ring only when it is fully set up. */
 	smp_store_release(&af->ring, ring);
 	mutex_unlock(&af->state_lock);
 	return 0;
@@ -325,7 +326,7 @@ static long argo_dev_connect(struct argo_file *af,
 static long argo_dev_info(struct argo_file *af, struct argo_info __user *ui)
 {
 	struct argo_ring *ring = argo_file_ring(af);
-	struct argo_info info = { .domid = argo_own_domid() };
+	struct argo_info info = { .domid = argo_domid() };
 
 	if (ring) {
 		info.bound = 1;

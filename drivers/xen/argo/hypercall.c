@@ -73,7 +73,7 @@ int argo_hc_probe(void)
 	switch (ret) {
 	case -ENOENT:
 		return 0;
-	case -ENOSYS:
+	case -XEN_ERR_NO_HYPERCALL:
 		pr_err("this Xen has no Argo: rebuild Xen with CONFIG_ARGO=y\n");
 		return -ENODEV;
 	case -EOPNOTSUPP:

@@ -321,6 +321,7 @@ int argo_ring_recv(struct argo_ring *ring, argo_recv_fn fn, void *arg,
 		}
 		if (ret) {
 			rx = argo_ring_discard(ring, rx, tx, ret);
+			/* Nothing was read: only order against the peek. */
 			smp_store_release(&shared->rx_ptr, rx);
 			ret = test_bit(ARGO_RING_BROKEN, &ring->flags) ?
 			      -EPROTO : 0;

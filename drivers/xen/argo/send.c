@@ -104,6 +104,7 @@ int argo_sendv(struct argo_ring *ring, u16 dst_domid, u32 dst_port, u32 type,
 			break;
 		atomic64_inc(&argo_stats.sendv_eagain);
 		set_bit(ARGO_RING_TX_BLOCKED, &ring->flags);
+		/* Flag visible before the check: pairs with the VIRQ's inc. */
 		smp_mb__after_atomic();
 		/* No VIRQ since we tried: the next one brings space_ready. */
 		if (atomic_read(&argo_space_gen) == gen || ++tries > 2)
@@ -153,7 +154,8 @@ int argo_sendv_wait(struct argo_ring *ring, u16 dst_domid, u32 dst_port,
 		if (ret != -EAGAIN)
 			return ret;
 		timeout = wait_event_interruptible_timeout(argo_space_wq,
-				atomic_read(&argo_space_gen) != gen, timeout);
+							   atomic_read(&argo_space_gen) != gen,
+							   timeout);
 		if (timeout < 0)
 			return timeout;
 		if (!timeout)

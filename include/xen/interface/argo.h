@@ -13,6 +13,7 @@
 #ifndef __XEN_INTERFACE_ARGO_H__
 #define __XEN_INTERFACE_ARGO_H__
 
+#include <linux/bits.h>
 #include <linux/build_bug.h>
 #include <linux/types.h>
 
@@ -32,6 +33,12 @@
 /* At most this many iovecs in one sendv. */
 #define XEN_ARGO_MAXIOV			8U
 
+/*
+ * What Xen answers a hypercall it does not implement (public/errno.h): for
+ * Argo, a hypervisor built without CONFIG_ARGO.
+ */
+#define XEN_ERR_NO_HYPERCALL		38
+
 /* Hypercall sub-operations (first argument of __HYPERVISOR_argo_op). */
 #define XEN_ARGO_OP_register_ring	1
 #define XEN_ARGO_OP_unregister_ring	2
@@ -42,12 +49,12 @@
 #define XEN_ARGO_REGISTER_FLAG_FAIL_EXIST	0x1U
 
 /* ring_data_ent flags, filled in by notify */
-#define XEN_ARGO_RING_EXISTS		(1U << 0)
-#define XEN_ARGO_RING_SHARED		(1U << 1)
-#define XEN_ARGO_RING_EMPTY		(1U << 2)
-#define XEN_ARGO_RING_SUFFICIENT	(1U << 3)
-#define XEN_ARGO_RING_EMSGSIZE		(1U << 4)
-#define XEN_ARGO_RING_EBUSY		(1U << 5)
+#define XEN_ARGO_RING_EXISTS		BIT(0)
+#define XEN_ARGO_RING_SHARED		BIT(1)
+#define XEN_ARGO_RING_EMPTY		BIT(2)
+#define XEN_ARGO_RING_SUFFICIENT	BIT(3)
+#define XEN_ARGO_RING_EMSGSIZE		BIT(4)
+#define XEN_ARGO_RING_EBUSY		BIT(5)
 
 typedef u32 xen_argo_port_t;
 typedef u64 xen_argo_gfn_t;
