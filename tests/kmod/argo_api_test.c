@@ -389,7 +389,7 @@ static int stream_sender(void *arg)
 
 static void test_stream(void)
 {
-	struct stream s = { .count = 20000 };
+	struct stream s = { .count = 10000 };
 	struct tring rx, tx;
 	struct task_struct *task;
 	u8 in[64];

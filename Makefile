@@ -1,0 +1,52 @@
+# SPDX-License-Identifier: GPL-2.0-only
+#
+# virtio-argo: Xen Argo driver, virtio transport over Argo, back-end.
+#
+#   make            build the modules and the user-space tools
+#   make demo       build everything, boot Xen with Argo in QEMU, show it work
+#   make check      every test: static gate, KUnit, integration on real Xen
+#   make bench-argo Argo throughput domU -> dom0 (a benchmark, not a test)
+#
+# KDIR=/path/to/kernel/build builds the modules against your own kernel;
+# by default the Debian 6.12 headers are downloaded into ~/.cache/virtio-argo.
+
+KDIR ?=
+TOP := $(CURDIR)
+
+.PHONY: all modules tools deps check demo bench-argo clean help
+
+all: modules tools
+
+modules:
+	@kdir="$(KDIR)"; \
+	if [ -z "$$kdir" ]; then \
+		kdir=$$(scripts/fetch-kernel.sh | sed -n 's/^KDIR=//p') || exit 1; \
+	fi; \
+	$(MAKE) -C "$$kdir" M=$(TOP) modules
+
+tools:
+	$(MAKE) -C tools/argo
+
+deps:
+	scripts/deps.sh
+
+check:
+	scripts/check.sh
+
+demo:
+	scripts/demo.sh
+
+bench-argo:
+	scripts/bench-argo.sh
+
+clean:
+	@kdir="$(KDIR)"; \
+	if [ -z "$$kdir" ]; then \
+		kdir=$$(scripts/fetch-kernel.sh 2>/dev/null | sed -n 's/^KDIR=//p'); \
+	fi; \
+	[ -z "$$kdir" ] || $(MAKE) -C "$$kdir" M=$(TOP) clean
+	$(MAKE) -C tools/argo clean
+	rm -rf build
+
+help:
+	@sed -n '3,12p' Makefile

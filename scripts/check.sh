@@ -1,0 +1,101 @@
+#!/bin/bash
+# make check: every test of the project, from a fresh Debian 12 machine.
+#
+# Stages (each prints TAP lines; this script renumbers them into one plan):
+#   1. host packages, Debian kernel + headers, Xen with Argo, dom0/domU
+#      root file systems (all cached under $VA_CACHE)
+#   2. build: modules (W=1) and user-space tools
+#   3. static gate: W=1 + sparse + -Werror build, checkpatch --strict
+#   4. KUnit (UML) on the Debian 6.12 kernel source
+#   5. integration on real Xen with Argo under QEMU (dom0, PVH and PV domUs)
+# Ends with the line "N passed, N failed[, N skipped]"; exits 1 on any
+# failure.
+#
+# Usage: scripts/check.sh [STAGE...]   (stages: static kunit integration;
+#                                       default: all)
+# Logs: build/check/*.log
+set -uo pipefail
+. "$(dirname "$0")/lib.sh"
+
+out=$VA_TOP/build/check
+mkdir -p "$out"
+results=$out/results.tap
+: >"$results"
+
+stages=("$@")
+[ ${#stages[@]} -gt 0 ] || stages=(static kunit integration)
+want() { local s; for s in "${stages[@]}"; do [ "$s" = "$1" ] && return 0; done; return 1; }
+
+# stage NAME CMD...: run CMD, keep its TAP lines, log the rest; a stage that
+# fails without saying which test failed still counts as one failure.
+stage() {
+	local name=$1 logf=$out/$1.log rc t0 before after
+	shift
+	t0=$(date +%s)
+	log "stage $name: $* (log: ${logf#"$VA_TOP"/})"
+	before=$(grep -c '^not ok' "$results")
+	"$@" >"$logf" 2>&1
+	rc=$?
+	grep -E '^(not )?ok [0-9]+' "$logf" | sed "s/^\(not \)\{0,1\}ok [0-9]* *-\{0,1\} */&[$name] /" >>"$results"
+	after=$(grep -c '^not ok' "$results")
+	if [ $rc != 0 ] && [ "$after" = "$before" ]; then
+		echo "not ok 0 - [$name] stage exited with status $rc (see ${logf#"$VA_TOP"/})" >>"$results"
+	fi
+	log "stage $name: rc=$rc, $(($(date +%s) - t0)) s"
+	if [ $rc != 0 ]; then
+		tail -n 25 "$logf" >&2
+	fi
+	return $rc
+}
+
+setup() {
+	"$VA_SCRIPTS/deps.sh" &&
+	"$VA_SCRIPTS/fetch-kernel.sh" &&
+	"$VA_SCRIPTS/build-xen.sh" &&
+	"$VA_SCRIPTS/build-rootfs.sh"
+}
+
+build() {
+	local kdir
+	kdir=$("$VA_SCRIPTS/fetch-kernel.sh" | sed -n 's/^KDIR=//p') || return 1
+	make -C "$VA_TOP" KDIR="$kdir" all W=1 &&
+	echo "ok 1 - modules and tools build"
+}
+
+static() {
+	local kdir
+	kdir=$("$VA_SCRIPTS/fetch-kernel.sh" | sed -n 's/^KDIR=//p') || return 1
+	"$VA_SCRIPTS/static-check.sh" "$kdir"
+}
+
+t_start=$(date +%s)
+if ! stage setup setup; then
+	echo "not ok 0 - [setup] environment could not be prepared" >>"$results"
+else
+	stage build build
+	want static && stage static static
+	want kunit && stage kunit "$VA_SCRIPTS/kunit.sh"
+	want integration && stage integration "$VA_SCRIPTS/integration.sh"
+fi
+
+# One plan, numbered in order.
+n=0
+while IFS= read -r line; do
+	n=$((n + 1))
+	case $line in
+	"not ok "*) echo "not ok $n ${line#not ok * }" ;;
+	*) echo "ok $n ${line#ok * }" ;;
+	esac
+done <"$results" >"$out/final.tap"
+echo "1..$n"
+cat "$out/final.tap"
+skipped=$(grep -c '^ok .*# SKIP' "$out/final.tap")
+failed=$(grep -c '^not ok' "$out/final.tap")
+passed=$((n - failed - skipped))
+echo "# total time $(($(date +%s) - t_start)) s; logs in ${out#"$VA_TOP"/}/"
+if [ "$skipped" -gt 0 ]; then
+	echo "$passed passed, $failed failed, $skipped skipped"
+else
+	echo "$passed passed, $failed failed"
+fi
+[ "$failed" = 0 ] && [ "$n" -gt 0 ]
