@@ -28,6 +28,7 @@
 #   drivers/Kconfig:  source "drivers/virtio-argo/tests/kunit/Kconfig"
 #   drivers/Makefile: obj-$(CONFIG_KUNIT) += virtio-argo/tests/kunit/
 set -euo pipefail
+# shellcheck source=scripts/lib.sh
 . "$(dirname "$0")/lib.sh"
 
 mode=run
@@ -36,7 +37,7 @@ while [ $# -gt 0 ]; do
 	case $1 in
 	--source) mode=source ;;
 	--) shift; extra=("$@"); break ;;
-	-h | --help) sed -n '2,30p' "$0"; exit 0 ;;
+	-h | --help) sed -n '2,29p' "$0"; exit 0 ;;
 	*) die "unknown argument: $1" ;;
 	esac
 	shift
@@ -71,7 +72,12 @@ lsrc_version() {
 fetch_source() {
 	local d=$LSRC_BASE tmp deb tarball
 	stamp_ok "$d" && return 0
-	need_cmd apt-get dpkg tar xz
+	need_cmd apt-get dpkg tar xz flock
+	# one extraction at a time (static-check.sh may ask concurrently)
+	mkdir -p "$VA_CACHE"
+	exec 8>"$d.lock"
+	flock 8
+	stamp_ok "$d" && { exec 8>&-; return 0; }
 	log "linux-source: downloading and extracting $LSRC_PKG $LSRC_VER (once, ~1 min)"
 	rm -rf "$d"
 	tmp=$d/tmp
@@ -88,6 +94,7 @@ fetch_source() {
 		die "$LSRC/scripts/checkpatch.pl missing after extraction"
 	rm -rf "$tmp"
 	stamp_set "$d"
+	exec 8>&-
 }
 
 # --- hook the project into the tree -----------------------------------------
@@ -113,63 +120,51 @@ hook_project() {
 	fi
 	add_line "$LSRC/drivers/Kconfig" \
 		'source "drivers/virtio-argo/tests/kunit/Kconfig"' '^endmenu'
+	# shellcheck disable=SC2016 # $(CONFIG_KUNIT) is make's, not ours
 	add_line "$LSRC/drivers/Makefile" \
 		'obj-$(CONFIG_KUNIT)		+= virtio-argo/tests/kunit/' ''
 }
 
-# --- KTAP/JSON -> TAP -------------------------------------------------------
-# kunit.py --json writes one group per suite; a parameterised case is a
-# sub-group whose own test_cases are the parameters.  Print one line per
-# case (a parameterised case fails if any parameter failed).
-json_to_tap() {
-	python3 - "$1" <<'EOT'
-import json
+# --- KTAP -> TAP -------------------------------------------------------------
+# Parse the kernel log kunit.py saved (build_dir/test.log) with kunit.py's
+# own parser and print one TAP line per test case, in KTAP order. A
+# parameterised case counts as one case (its status covers all parameters).
+# A suite that produced no cases (crashed) gets one line of its own.
+ktap_to_tap() {
+	local log=$1 tree=$2
+	python3 - "$log" "$tree/tools/testing/kunit" 3>&1 >/dev/null <<'EOT'
+import os
 import sys
 
-with open(sys.argv[1]) as f:
-    root = json.load(f)
+sys.path.insert(0, sys.argv[2])
+import kunit_parser  # noqa: E402
+from kunit_parser import TestStatus  # noqa: E402
 
-BAD = ("FAIL", "ERROR", "CRASH", "TEST_CRASHED", "FAILURE")
+with open(sys.argv[1], errors="replace") as f:
+    root = kunit_parser.parse_run_tests(f.readlines())
+
 out = []
+for suite in root.subtests:
+    if not suite.subtests:
+        out.append((suite.status, suite.name or "suite-no-result"))
+    for n, case in enumerate(suite.subtests, 1):
+        # a case the kernel never reported (crash) has no name
+        cname = case.name or "case%d-no-result" % n
+        out.append((case.status, suite.name + "." + cname))
 
-
-def case_ok(c):
-    return c.get("status", "FAIL") not in BAD
-
-
-def group_ok(g):
-    st = g.get("status")
-    if st is not None and st in BAD:
-        return False
-    if not all(case_ok(c) for c in g.get("test_cases", [])):
-        return False
-    return all(group_ok(s) for s in g.get("sub_groups", []))
-
-
-def walk_suite(g, prefix):
-    name = prefix + g["name"]
-    for c in g.get("test_cases", []):
-        out.append((case_ok(c), name + "." + c["name"], c.get("status")))
-    for s in g.get("sub_groups", []):
-        if s.get("test_cases") or not s.get("sub_groups"):
-            # a parameterised case (or a case with sub-results)
-            out.append((group_ok(s), name + "." + s["name"], None))
-        else:
-            walk_suite(s, name + ".")
-
-
-for suite in root.get("sub_groups", []):
-    walk_suite(suite, "")
-for c in root.get("test_cases", []):
-    # a suite that crashed before producing cases shows up here
-    out.append((case_ok(c), c["name"], c.get("status")))
-
+tap = os.fdopen(3, "w")
 fails = 0
-for i, (ok, name, st) in enumerate(out, 1):
-    skip = " # SKIP" if st == "SKIP" else ""
-    print(("ok" if ok else "not ok") + " %d - kunit: %s%s" % (i, name, skip))
+for i, (st, name) in enumerate(out, 1):
+    ok = st in (TestStatus.SUCCESS, TestStatus.SKIPPED)
+    skip = " # SKIP" if st == TestStatus.SKIPPED else ""
+    tap.write("%s %d - kunit: %s%s\n" % ("ok" if ok else "not ok", i, name,
+                                          skip))
     fails += not ok
-sys.exit(1 if fails or not out else 0)
+if not out:
+    tap.write("not ok 1 - kunit: no test ran\n")
+tap.flush()
+bad_root = root.status not in (TestStatus.SUCCESS, TestStatus.SKIPPED)
+sys.exit(1 if fails or not out or bad_root else 0)
 EOT
 }
 
@@ -180,16 +175,23 @@ if [ $mode = source ]; then
 	exit 0
 fi
 
-need_cmd python3 make gcc
+need_cmd python3 make gcc flock
 [ -f "$VA_TOP/tests/kunit/.kunitconfig" ] ||
 	die "$VA_TOP/tests/kunit/.kunitconfig missing"
-hook_project
 
 bdir=$VA_CACHE/kunit-build-$LSRC_VER
 mkdir -p "$bdir"
+# one run at a time per build directory (the tree's hooks are shared too)
+exec 9>"$bdir.lock"
+flock 9
+hook_project
 logf=$bdir/kunit.log
-json=$bdir/results.json
-rm -f "$json" "$logf"
+ktap=$bdir/test.log	# written by kunit.py: the kernel's output
+rm -f "$ktap" "$logf"
+# Always recompile the project's objects: make compares mtimes only, so a
+# source that is older than its object (the link now points at another
+# checkout, files restored with old mtimes) would otherwise be missed.
+rm -rf "$bdir/drivers/virtio-argo"
 log "kunit: building (UML, $bdir) and running tests/kunit"
 t0=$(date +%s)
 rc=0
@@ -199,18 +201,17 @@ rc=0
 	--kunitconfig="$VA_TOP/tests/kunit/.kunitconfig" \
 	--jobs="$VA_JOBS" \
 	--timeout="${VA_KUNIT_TIMEOUT:-300}" \
-	--json="$json" \
 	${extra[@]+"${extra[@]}"}) >"$logf" 2>&1 || rc=$?
 t1=$(date +%s)
 [ "$VA_VERBOSE" = 1 ] && cat "$logf" >&2
 
-if [ ! -s "$json" ]; then
+if [ ! -s "$ktap" ]; then
 	tail -n 40 "$logf" >&2
 	echo "not ok 1 - kunit: build or run failed (log: $logf)"
 	exit 1
 fi
 trc=0
-json_to_tap "$json" || trc=$?
+ktap_to_tap "$ktap" "$LSRC" || trc=$?
 if [ $rc -ne 0 ] || [ $trc -ne 0 ]; then
 	# show what failed: kunit.py's summary of failing tests
 	grep -E -A20 'FAILED|CRASHED|not ok|Expected|ASSERTION|ERROR' "$logf" |

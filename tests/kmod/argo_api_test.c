@@ -39,7 +39,7 @@ static __printf(2, 3) bool tap(bool ok, const char *fmt, ...)
 	return ok;
 }
 
-struct tring {
+struct test_ring {
 	struct argo_ring *ring;
 	wait_queue_head_t wq;
 	atomic_t data;
@@ -48,7 +48,7 @@ struct tring {
 
 static void t_data_ready(struct argo_ring *ring, void *priv)
 {
-	struct tring *t = priv;
+	struct test_ring *t = priv;
 
 	atomic_inc(&t->data);
 	wake_up(&t->wq);
@@ -56,7 +56,7 @@ static void t_data_ready(struct argo_ring *ring, void *priv)
 
 static void t_space_ready(struct argo_ring *ring, void *priv)
 {
-	struct tring *t = priv;
+	struct test_ring *t = priv;
 
 	atomic_inc(&t->space);
 	wake_up(&t->wq);
@@ -67,7 +67,7 @@ static const struct argo_ring_ops t_ops = {
 	.space_ready = t_space_ready,
 };
 
-static int t_open(struct tring *t, u32 port, u16 partner, u32 len)
+static int t_open(struct test_ring *t, u32 port, u16 partner, u32 len)
 {
 	struct argo_ring_config cfg = {
 		.port = port, .partner = partner, .len = len,
@@ -81,7 +81,7 @@ static int t_open(struct tring *t, u32 port, u16 partner, u32 len)
 	return PTR_ERR_OR_ZERO(t->ring);
 }
 
-static void t_close(struct tring *t)
+static void t_close(struct test_ring *t)
 {
 	if (!IS_ERR_OR_NULL(t->ring))
 		argo_ring_close(t->ring);
@@ -110,7 +110,7 @@ static int rx1_fn(struct argo_ring *ring, const struct argo_msg *msg,
 	return ARGO_RECV_STOP;
 }
 
-static int t_recv(struct tring *t, struct rx1 *r)
+static int t_recv(struct test_ring *t, struct rx1 *r)
 {
 	int ret;
 
@@ -153,7 +153,7 @@ static long check(const u8 *buf, u32 len, u32 seq)
 }
 
 /* Send @len bytes of @buf split into @pieces iovecs. */
-static int t_send(struct tring *from, u32 port, u32 type, u8 *buf, u32 len,
+static int t_send(struct test_ring *from, u32 port, u32 type, u8 *buf, u32 len,
 		  unsigned int pieces)
 {
 	struct kvec iov[XEN_ARGO_MAXIOV + 1];
@@ -176,7 +176,7 @@ static int t_send(struct tring *from, u32 port, u32 type, u8 *buf, u32 len,
 static void test_ring_lengths(void)
 {
 	static const u32 bad[] = { 0, 32, 47, 50, 0x1000000, 0xffffffff };
-	struct tring t;
+	struct test_ring t;
 	unsigned int i;
 	int ret;
 
@@ -196,7 +196,7 @@ static void test_ring_lengths(void)
 
 static void test_duplicate(void)
 {
-	struct tring a, b;
+	struct test_ring a, b;
 	int ra, rb;
 
 	ra = t_open(&a, T_PORT, self, 4096 - 64);
@@ -214,7 +214,7 @@ static void test_duplicate(void)
 static void test_sizes(void)
 {
 	static const u32 sizes[] = { 0, 1, 15, 16, 17, 4095, 4096, 65440 };
-	struct tring rx, tx;
+	struct test_ring rx, tx;
 	struct rx1 r = { .cap = 65536 };
 	u8 *out = vmalloc(65536);
 	unsigned int i;
@@ -267,7 +267,7 @@ out:
 
 static void test_wrap(void)
 {
-	struct tring rx, tx;
+	struct test_ring rx, tx;
 	u8 out[224], in[224];
 	struct rx1 r = { .buf = in, .cap = sizeof(in) };
 	unsigned int i, errors = 0;
@@ -305,7 +305,7 @@ out:
 
 static void test_full(void)
 {
-	struct tring rx, tx;
+	struct test_ring rx, tx;
 	u8 out[100], in[100];
 	struct rx1 r = { .buf = in, .cap = sizeof(in) };
 	unsigned int sent = 0, i, errors = 0;
@@ -352,7 +352,7 @@ out:
 
 /* A stream through a small ring with a slow reader: back-pressure. */
 struct stream {
-	struct tring *tx;
+	struct test_ring *tx;
 	u32 count;
 	u32 eagain;
 	int err;
@@ -390,7 +390,7 @@ static int stream_sender(void *arg)
 static void test_stream(void)
 {
 	struct stream s = { .count = 10000 };
-	struct tring rx, tx;
+	struct test_ring rx, tx;
 	struct task_struct *task;
 	u8 in[64];
 	struct rx1 r = { .buf = in, .cap = sizeof(in) };
@@ -438,7 +438,7 @@ out:
 
 static void test_errors(void)
 {
-	struct tring tx;
+	struct test_ring tx;
 	u8 b = 0;
 	struct kvec iov = { .iov_base = &b, .iov_len = 1 };
 	int ret;
@@ -470,7 +470,7 @@ static int nested_fn(struct argo_ring *ring, const struct argo_msg *msg,
 
 static void test_reregister_and_misuse(void)
 {
-	struct tring rx, tx, any;
+	struct test_ring rx, tx, any;
 	u8 out[40], in[40];
 	struct rx1 r = { .buf = in, .cap = sizeof(in) };
 	unsigned int i, ok = 0;
