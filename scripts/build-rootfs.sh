@@ -2,7 +2,7 @@
 # Build the cached initramfs images for dom0 and domU.
 #
 # Usage: scripts/build-rootfs.sh            (needs root: debootstrap)
-# Output (stdout):
+# Output (stdout, shell assignments: eval "$(scripts/build-rootfs.sh)"):
 #   DOM0_BASE=$VA_CACHE/rootfs-$KVER/dom0-base.cpio.gz
 #   DOMU_BASE=$VA_CACHE/rootfs-$KVER/domu-base.cpio.gz
 # dom0-base: Debian bookworm minbase + xen-utils-4.17 (toolstack matching the
@@ -25,8 +25,8 @@ esac
 va_kver
 out=$VA_CACHE/rootfs-$KVER
 print_vars() {
-	echo "DOM0_BASE=$out/dom0-base.cpio.gz"
-	echo "DOMU_BASE=$out/domu-base.cpio.gz"
+	printf 'DOM0_BASE=%q\nDOMU_BASE=%q\n' "$out/dom0-base.cpio.gz" \
+		"$out/domu-base.cpio.gz"
 }
 if stamp_ok "$out"; then
 	print_vars
@@ -53,12 +53,13 @@ if ! stamp_ok "$tree"; then
 	run_logged "$tree/debootstrap.log" debootstrap --variant=minbase \
 		--include=xen-utils-4.17,busybox,kmod,iproute2,procps \
 		"$VA_SUITE" "$tree/root" "$VA_MIRROR"
-	r=$tree/root
+	r=${tree:?}/root
 	# Trim what an initramfs never needs.
-	rm -rf "$r"/usr/share/doc/* "$r"/usr/share/man/* "$r"/usr/share/info/* \
-		"$r"/usr/share/locale/* "$r"/usr/share/i18n/* "$r"/var/cache/apt/* \
-		"$r"/var/lib/apt/lists/* "$r"/var/log/*.log "$r"/var/cache/debconf/*-old \
-		"$r"/usr/share/zoneinfo/[a-zA-Z]*/ "$r"/usr/lib/modules/* "$r"/boot/*
+	rm -rf "${r:?}"/usr/share/doc/* "${r:?}"/usr/share/man/* "${r:?}"/usr/share/info/* \
+		"${r:?}"/usr/share/locale/* "${r:?}"/usr/share/i18n/* "${r:?}"/var/cache/apt/* \
+		"${r:?}"/var/lib/apt/lists/* "${r:?}"/var/log/*.log "${r:?}"/var/cache/debconf/*-old \
+		"${r:?}"/usr/share/zoneinfo/[a-zA-Z]*/ "${r:?}"/usr/lib/modules/* "${r:?}"/boot/*
+	# shellcheck disable=SC2016
 	xv=$(chroot "$r" dpkg-query -W -f='${Version}' xen-utils-4.17 2>/dev/null || true)
 	echo "$xv" >"$tree/xen-utils-version"
 	[ "$xv" = "$XEN_DEB_VERSION" ] ||
@@ -78,8 +79,8 @@ copy_modules() {
 	done | awk '$1 == "insmod" { print $2 }' | sort -u)
 	for f in $files; do
 		f=${f#"$KERNEL_DIR/root"}
-		rel=${f#/lib/modules/$KVER/}
-		rel=${rel#/usr/lib/modules/$KVER/}
+		rel=${f#/lib/modules/"$KVER"/}
+		rel=${rel#/usr/lib/modules/"$KVER"/}
 		mkdir -p "$dest/lib/modules/$KVER/$(dirname "$rel")"
 		case $f in
 		*.xz) xz -dc "$KERNEL_DIR/root$f" >"$dest/lib/modules/$KVER/${rel%.xz}" ;;
@@ -90,9 +91,9 @@ copy_modules() {
 	depmod -b "$dest" "$KVER"
 }
 
-pack() { # pack DIR OUT.cpio.gz
-	(cd "$1" && find . -mindepth 1 | LC_ALL=C sort | cpio -o -H newc -R 0:0 --quiet) |
-		gzip -6 >"$2.tmp"
+pack() { # pack DIR OUT.cpio.gz (padded: see va_initrd in lib.sh)
+	va_mkcpio "$1" | gzip -6 >"$2.tmp"
+	truncate -s %512 "$2.tmp"
 	mv "$2.tmp" "$2"
 }
 
@@ -104,6 +105,7 @@ stage=$out/stage
 log "rootfs: assembling dom0-base ($KVER)"
 mkdir -p "$stage/dom0"
 cp -a "$tree/root/." "$stage/dom0/"
+# shellcheck disable=SC2086 # word lists
 copy_modules "$stage/dom0" $DOM0_MODULES
 install -m 0755 "$VA_SCRIPTS/dom0-init.sh" "$stage/dom0/init"
 mkdir -p "$stage/dom0/var/log/xen/console" "$stage/dom0/var/lib/xen" \
@@ -124,6 +126,7 @@ for a in $("$bb" --list-full); do
 	[ -e "$d/$a" ] || ln -s /bin/busybox "$d/$a"
 done
 echo 'root:x:0:0:root:/root:/bin/sh' >"$d/etc/passwd"
+# shellcheck disable=SC2086
 copy_modules "$d" $DOMU_MODULES
 install -m 0755 "$VA_SCRIPTS/domu-init.sh" "$d/init"
 pack "$d" "$out/domu-base.cpio.gz"

@@ -17,13 +17,20 @@ mount -t tmpfs tmpfs /tmp
 echo "VA-DOMU-START $(uname -r)"
 rc=0
 if [ -e /opt/va/domu-run ]; then
-	cd /opt/va
+	cd /opt/va || true
 	sh /opt/va/domu-run </dev/null 2>&1
 	rc=$?
 	cd /
 fi
 echo "VA-DOMU-DONE rc=$rc"
 sync
-poweroff -f
-echo o >/proc/sysrq-trigger
-sleep 3600
+# A PVH (or HVM) domU has no way to power off (its ACPI tables offer no S5:
+# Linux says "Power off not available: System halted instead" and the domain
+# stays alive). Reboot instead: domu.sh boots PVH with reboot=t (triple
+# fault -> Xen shuts the domain down) and sets on_reboot = "destroy".
+case $(cat /sys/hypervisor/guest_type 2>/dev/null) in
+PV) poweroff -f ;;
+*) reboot -f ;;
+esac
+sleep 10
+echo c >/proc/sysrq-trigger

@@ -3,9 +3,8 @@
 # out-of-tree modules, without installing anything (apt-get download +
 # dpkg -x into the cache).
 #
-# Usage: scripts/fetch-kernel.sh [--env]
-#   --env   print shell assignments (eval-able) instead of plain lines
-# Output (stdout):
+# Usage: scripts/fetch-kernel.sh
+# Output (stdout, shell assignments: eval "$(scripts/fetch-kernel.sh)"):
 #   KVER=<kernel version>          e.g. 6.12.117+deb12-amd64
 #   VMLINUZ=<path>                 kernel image (PV dom0 / PV and PVH domU)
 #   MODDIR=<path>                  .../lib/modules/$KVER (unpacked .ko.xz)
@@ -14,11 +13,9 @@
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
-fmt=plain
 case ${1:-} in
---env) fmt=env ;;
-"") ;;
--h | --help) sed -n '2,14p' "$0"; exit 0 ;;
+"" | --env) ;;
+-h | --help) sed -n '2,13p' "$0"; exit 0 ;;
 *) die "unknown argument: $1" ;;
 esac
 
@@ -27,12 +24,8 @@ root=$KERNEL_DIR/root
 kdir=$root/usr/src/linux-headers-$KVER
 
 print_vars() {
-	local q=''
-	[ $fmt = env ] && q="'"
-	echo "KVER=$q$KVER$q"
-	echo "VMLINUZ=$q$root/boot/vmlinuz-$KVER$q"
-	echo "MODDIR=$q$root/lib/modules/$KVER$q"
-	echo "KDIR=$q$kdir$q"
+	printf 'KVER=%q\nVMLINUZ=%q\nMODDIR=%q\nKDIR=%q\n' "$KVER" \
+		"$root/boot/vmlinuz-$KVER" "$root/lib/modules/$KVER" "$kdir"
 }
 
 if stamp_ok "$KERNEL_DIR"; then

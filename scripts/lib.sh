@@ -20,7 +20,7 @@ VA_SUITE=${VA_SUITE:-bookworm}
 VA_JOBS=${VA_JOBS:-$(nproc)}
 VA_VERBOSE=${VA_VERBOSE:-0}
 XEN_DEB_VERSION=4.17.5+72-g01140da4e8-1
-XEN_UPSTREAM_VERSION=${XEN_DEB_VERSION%-*}
+
 export VA_CACHE VA_MIRROR VA_SUITE
 
 log() { printf '%s: %s\n' "${0##*/}" "$*" >&2; }
@@ -101,7 +101,7 @@ va_kver() {
 			'^linux-image-6\.12\..*\+deb12-amd64-unsigned$' |
 			sed -n 's/^linux-image-\(6\.12\.[^ ]*\)-unsigned .*/\1/p' |
 			sort -V | tail -n1)
-		[ -n "$KVER" ] || die "no linux-image-6.12.*+deb12-amd64-unsigned in the archive"
+		[ -n "$KVER" ] || die "no linux-image-6.12.*+deb12-amd64-unsigned known to apt (run apt-get update; the kernel comes from bookworm-security)"
 		mkdir -p "$VA_CACHE"
 		echo "$KVER" >"$VA_CACHE/kver"
 		log "kernel: chose $KVER (recorded in $VA_CACHE/kver; override with VA_KVER)"
@@ -116,3 +116,25 @@ va_kver() {
 
 XEN_DIR_DEFAULT=$VA_CACHE/xen-$XEN_DEB_VERSION-argo
 XEN_DIR_FLASK=$VA_CACHE/xen-$XEN_DEB_VERSION-argo-flask
+
+# va_mkcpio DIR: uncompressed newc cpio of DIR's tree (owned by root), stdout.
+va_mkcpio() {
+	(cd "$1" && find . -mindepth 1 | LC_ALL=C sort |
+		cpio -o -H newc -R 0:0 --quiet)
+}
+
+# va_initrd OUT BASE [DIR...]: OUT = BASE (a compressed cpio) + one
+# uncompressed cpio per DIR, appended (later files win in the guest).
+# Linux only finds an appended archive that starts 4-byte aligned within the
+# whole initrd (init/initramfs.c), so BASE is padded with zeros, which the
+# kernel skips.
+va_initrd() {
+	local out=$1 base=$2 d
+	shift 2
+	cp "$base" "$out.tmp"
+	truncate -s %512 "$out.tmp"
+	for d in "$@"; do
+		va_mkcpio "$d" >>"$out.tmp"
+	done
+	mv "$out.tmp" "$out"
+}

@@ -15,10 +15,4 @@ need_cmd cpio
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/va-domu.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT
 install -m 0755 "$VA_SCRIPTS/domu-init.sh" "$tmp/init"
-mkcpio() { (cd "$1" && find . -mindepth 1 | LC_ALL=C sort | cpio -o -H newc -R 0:0 --quiet); }
-{
-	cat "$DOMU_BASE"
-	mkcpio "$tmp"
-	mkcpio "$ovl"
-} >"$out.tmp"
-mv "$out.tmp" "$out"
+va_initrd "$out" "$DOMU_BASE" "$tmp" "$ovl"

@@ -71,12 +71,7 @@ trap 'rm -rf "$work"' EXIT
 mkdir -p "$work/init/opt/va/lib"
 install -m 0755 "$VA_SCRIPTS/dom0-init.sh" "$work/init/init"
 cp "$VA_TOP"/tests/lib/*.sh "$work/init/opt/va/lib/" 2>/dev/null || true
-mkcpio() { (cd "$1" && find . -mindepth 1 | LC_ALL=C sort | cpio -o -H newc -R 0:0 --quiet); }
-{
-	cat "$DOM0_BASE"
-	mkcpio "$work/init"
-	for o in "${overlays[@]}"; do mkcpio "$o"; done
-} >"$work/initrd"
+va_initrd "$work/initrd" "$DOM0_BASE" "$work/init" ${overlays[@]+"${overlays[@]}"}
 
 argo=${VA_ARGO_OPTS-1,mac-permissive=1}
 xcmd="console=com1 com1=115200,8n1 dom0_mem=${VA_DOM0_MEM:-1024M},max:${VA_DOM0_MEM:-1024M}"
@@ -90,6 +85,7 @@ kcmd="console=hvc0 earlyprintk=xen panic=-1 loglevel=7 ${VA_DOM0_CMDLINE:-}"
 esc() { printf '%s' "${1//,/,,}"; }
 [[ $kcmd != *,* ]] || die "VA_DOM0_CMDLINE must not contain ','"
 
+# shellcheck disable=SC2054 # commas are part of QEMU option values
 qemu=(qemu-system-x86_64 -accel tcg -cpu qemu64,+svm -smp 2
 	-m "${VA_QEMU_MEM:-2048}" -no-reboot -nodefaults -no-user-config
 	-display none -vga none -serial stdio -monitor none
