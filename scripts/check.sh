@@ -36,10 +36,10 @@ stage() {
 	before=$(grep -c '^not ok' "$results")
 	"$@" >"$logf" 2>&1
 	rc=$?
-	grep -E '^(not )?ok [0-9]+' "$logf" | sed "s/^\(not \)\{0,1\}ok [0-9]* *-\{0,1\} */&[$name] /" >>"$results"
+	grep -aE '^(not )?ok [0-9]+' "$logf" >>"$results"
 	after=$(grep -c '^not ok' "$results")
 	if [ $rc != 0 ] && [ "$after" = "$before" ]; then
-		echo "not ok 0 - [$name] stage exited with status $rc (see ${logf#"$VA_TOP"/})" >>"$results"
+		echo "not ok 0 - $name: stage exited with status $rc (see ${logf#"$VA_TOP"/})" >>"$results"
 	fi
 	log "stage $name: rc=$rc, $(($(date +%s) - t0)) s"
 	if [ $rc != 0 ]; then
@@ -59,7 +59,7 @@ build() {
 	local kdir
 	kdir=$("$VA_SCRIPTS/fetch-kernel.sh" | sed -n 's/^KDIR=//p') || return 1
 	make -C "$VA_TOP" KDIR="$kdir" all W=1 &&
-	echo "ok 1 - modules and tools build"
+	echo "ok 1 - build: modules and tools (W=1)"
 }
 
 static() {
@@ -70,7 +70,7 @@ static() {
 
 t_start=$(date +%s)
 if ! stage setup setup; then
-	echo "not ok 0 - [setup] environment could not be prepared" >>"$results"
+	echo "not ok 0 - setup: environment could not be prepared" >>"$results"
 else
 	stage build build
 	want static && stage static static
