@@ -368,6 +368,9 @@ static ssize_t argo_dev_read(struct file *file, char __user *buf,
 		.buf_len = min_t(size_t, count, U32_MAX),
 	};
 
+	/* A zero-byte read must not consume (and lose) a message. */
+	if (!count)
+		return 0;
 	return argo_dev_recv(file->private_data, file, &rx);
 }
 
