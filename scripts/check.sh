@@ -48,13 +48,6 @@ stage() {
 	return $rc
 }
 
-setup() {
-	"$VA_SCRIPTS/deps.sh" &&
-	"$VA_SCRIPTS/fetch-kernel.sh" &&
-	"$VA_SCRIPTS/build-xen.sh" &&
-	"$VA_SCRIPTS/build-rootfs.sh"
-}
-
 build() {
 	local kdir
 	kdir=$("$VA_SCRIPTS/fetch-kernel.sh" | sed -n 's/^KDIR=//p') || return 1
@@ -69,13 +62,14 @@ static() {
 }
 
 t_start=$(date +%s)
-if ! stage setup setup; then
+if ! stage setup "$VA_SCRIPTS/setup.sh"; then
 	echo "not ok 0 - setup: environment could not be prepared" >>"$results"
 else
 	stage build build
 	want static && stage static static
 	want kunit && stage kunit "$VA_SCRIPTS/kunit.sh"
-	want integration && stage integration "$VA_SCRIPTS/integration.sh"
+	want integration && stage integration "$VA_TOP/tests/integration/run-argo.sh" \
+		--log "$out/integration-console.log"
 fi
 
 # One plan, numbered in order.

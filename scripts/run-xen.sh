@@ -101,13 +101,13 @@ con=$work/console.log
 start=$(date +%s)
 set +e
 if [ $shell = 1 ]; then
-	timeout --foreground "$tmo" "${qemu[@]}" | tr -d '\r' | tee "$con" ${logfile:+"$logfile"}
+	timeout --foreground "$tmo" "${qemu[@]}" | sed -u 's/\r//g' | tee "$con" ${logfile:+"$logfile"}
 	st=${PIPESTATUS[0]}
 elif [ $quiet = 1 ]; then
-	timeout "$tmo" "${qemu[@]}" </dev/null 2>&1 | tr -d '\r' | tee "$con" ${logfile:+"$logfile"} >/dev/null
+	timeout "$tmo" "${qemu[@]}" </dev/null 2>&1 | sed -u 's/\r//g' | tee "$con" ${logfile:+"$logfile"} >/dev/null
 	st=${PIPESTATUS[0]}
 else
-	timeout "$tmo" "${qemu[@]}" </dev/null 2>&1 | tr -d '\r' | tee "$con" ${logfile:+"$logfile"}
+	timeout "$tmo" "${qemu[@]}" </dev/null 2>&1 | sed -u 's/\r//g' | tee "$con" ${logfile:+"$logfile"}
 	st=${PIPESTATUS[0]}
 fi
 set -e

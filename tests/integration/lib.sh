@@ -1,0 +1,202 @@
+# shellcheck shell=sh
+# SPDX-License-Identifier: GPL-2.0-only
+# Shared helpers of the Argo integration tests (sourced; POSIX sh, works in
+# busybox ash in a domU and in dom0's dash/bash).
+#
+# TAP:      ok DESC | not_ok DESC | check DESC CMD... | skip DESC WHY |
+#           diag TEXT... (or stdin) | tap_done (status) | tap_summary
+# Module:   argo_load [PARAMS...] | argo_unload | argo_stat NAME
+# Jobs:     bg_start NAME CMD...   run CMD in the background, output in
+#                                  $VA_TMP/NAME.out, pid in $VA_TMP/NAME.pid
+#           bg_wait NAME SECS      wait for it (kill it after SECS); status
+#           bg_kill NAME
+#           wait_line FILE ERE SECS
+#           run_log NAME SECS CMD...  run in the foreground with a timeout,
+#                                  output in $VA_TMP/NAME.out; status
+# Paths (environment): VA (default /opt/va), ARGO (the tool), ARGO_KO.
+
+VA=${VA:-/opt/va}
+ARGO=${ARGO:-$VA/bin/argo}
+ARGO_KO=${ARGO_KO:-$VA/modules/xen-argo.ko}
+API_KO=${API_KO:-$VA/modules/argo_api_test.ko}
+ARGO_STATS=/sys/kernel/debug/xen-argo/stats
+VA_TMP=${VA_TMP:-/tmp/va-argo}
+mkdir -p "$VA_TMP"
+
+TAP_N=0
+TAP_FAILED=0
+
+ok() {
+	TAP_N=$((TAP_N + 1))
+	echo "ok $TAP_N - $*"
+}
+
+not_ok() {
+	TAP_N=$((TAP_N + 1))
+	TAP_FAILED=$((TAP_FAILED + 1))
+	echo "not ok $TAP_N - $*"
+}
+
+skip() {
+	TAP_N=$((TAP_N + 1))
+	echo "ok $TAP_N - $1 # SKIP ${2:-}"
+}
+
+check() {
+	_lib_desc=$1
+	shift
+	if "$@"; then ok "$_lib_desc"; else not_ok "$_lib_desc"; fi
+}
+
+diag() {
+	if [ $# -gt 0 ]; then
+		echo "# $*"
+	else
+		sed 's/^/# /'
+	fi
+}
+
+tap_summary() {
+	echo "1..$TAP_N"
+	[ "$TAP_FAILED" = 0 ] || diag "$TAP_FAILED of $TAP_N failed"
+}
+
+tap_done() {
+	[ "$TAP_FAILED" = 0 ]
+}
+
+# Seconds since boot (integer).
+va_now() {
+	cut -d. -f1 /proc/uptime
+}
+
+# Show the end of a job's output as TAP diagnostics.
+show_out() {
+	[ -f "$VA_TMP/$1.out" ] || return 0
+	tail -n "${2:-15}" "$VA_TMP/$1.out" | diag
+}
+
+bg_start() {
+	_lib_name=$1
+	shift
+	"$@" >"$VA_TMP/$_lib_name.out" 2>&1 &
+	echo $! >"$VA_TMP/$_lib_name.pid"
+}
+
+# Is PID running? (A zombie that the shell has not reaped yet is not.)
+pid_running() {
+	[ -r "/proc/$1/stat" ] || return 1
+	case $(sed 's/.*) //' "/proc/$1/stat" 2>/dev/null) in
+	Z* | X* | '') return 1 ;;
+	esac
+	return 0
+}
+
+# bg_wait NAME SECS: the job's exit status, 124 if it had to be killed.
+bg_wait() {
+	_lib_pid=$(cat "$VA_TMP/$1.pid")
+	_lib_end=$(($(va_now) + $2))
+	while pid_running "$_lib_pid"; do
+		if [ "$(va_now)" -ge "$_lib_end" ]; then
+			kill "$_lib_pid" 2>/dev/null
+			sleep 1
+			kill -9 "$_lib_pid" 2>/dev/null
+			wait "$_lib_pid" 2>/dev/null
+			echo "(killed after $2 s)" >>"$VA_TMP/$1.out"
+			return 124
+		fi
+		sleep 0.2
+	done
+	wait "$_lib_pid"
+}
+
+bg_kill() {
+	[ -f "$VA_TMP/$1.pid" ] || return 0
+	_lib_pid=$(cat "$VA_TMP/$1.pid")
+	kill "$_lib_pid" 2>/dev/null && wait "$_lib_pid" 2>/dev/null
+	return 0
+}
+
+# wait_line FILE ERE SECS
+wait_line() {
+	_lib_end=$(($(va_now) + $3))
+	until [ -f "$1" ] && grep -a -q -E -- "$2" "$1"; do
+		[ "$(va_now)" -lt "$_lib_end" ] || return 1
+		sleep 0.2
+	done
+}
+
+# run_log NAME SECS CMD...: foreground with a time limit.
+run_log() {
+	_lib_name=$1 _lib_secs=$2
+	shift 2
+	timeout "$_lib_secs" "$@" >"$VA_TMP/$_lib_name.out" 2>&1
+}
+
+# out_has NAME ERE: does the job's output contain a matching line?
+out_has() {
+	grep -a -q -E -- "$2" "$VA_TMP/$1.out"
+}
+
+# out_val NAME SED-REGEX: first \1 of a matching line of the job's output.
+out_val() {
+	sed -n "s/$2/\\1/p" "$VA_TMP/$1.out" | head -n 1
+}
+
+# The device node, in case nothing (devtmpfs, udev, mdev) made it.
+argo_node() {
+	[ -c /dev/argo ] && return 0
+	_lib_dev=$(cat /sys/class/misc/argo/dev 2>/dev/null) || return 1
+	mknod /dev/argo c "${_lib_dev%%:*}" "${_lib_dev##*:}"
+}
+
+argo_load() {
+	insmod "$ARGO_KO" "$@" || return 1
+	_lib_i=0
+	until [ -c /dev/argo ]; do
+		_lib_i=$((_lib_i + 1))
+		[ $_lib_i -lt 10 ] || break
+		sleep 0.1
+	done
+	argo_node
+}
+
+argo_unload() {
+	rmmod xen_argo
+}
+
+argo_loaded() {
+	grep -q '^xen_argo ' /proc/modules
+}
+
+# argo_stat NAME: a counter from debugfs, empty if unavailable.
+argo_stat() {
+	[ -r "$ARGO_STATS" ] || return 0
+	awk -v n="$1" '$1 == n { print $2 }' "$ARGO_STATS"
+}
+
+# The kernel command line value of KEY=, or DEFAULT.
+cmdline_val() {
+	# shellcheck disable=SC2013 # words, not lines
+	for _lib_w in $(cat /proc/cmdline); do
+		case $_lib_w in
+		"$1"=*) echo "${_lib_w#*=}"; return 0 ;;
+		esac
+	done
+	echo "${2:-}"
+}
+
+# api_test OUTFILE: load tests/kmod/argo_api_test.ko (it runs its tests at
+# load, loopback through Xen), write its TAP lines ("ok N - api: ...") and
+# its "N passed, N failed" summary to OUTFILE, unload it. Returns 0 when the
+# summary says 0 failed.
+api_test() {
+	dmesg -c >/dev/null 2>&1 || true
+	if ! insmod "$API_KO" >"$1.insmod" 2>&1; then
+		cat "$1.insmod" >"$1"
+		return 1
+	fi
+	rmmod argo_api_test 2>/dev/null
+	dmesg | sed -n 's/^.*argo_api_test: //p' | grep -a -E '^((not )?ok [0-9]+ - |[0-9]+ passed, [0-9]+ failed)' >"$1"
+	grep -a -q -E '^[0-9]+ passed, 0 failed$' "$1"
+}
