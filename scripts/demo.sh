@@ -19,15 +19,25 @@ log "booting Xen with Argo and a Debian dom0 in QEMU (TCG: give it a minute)"
 "$VA_TOP/tests/integration/run-argo.sh" --demo --log "$out/console.log" \
 	--timeout 900 >"$out/tap.log" 2>&1 &
 pid=$!
-tail -n +1 -F "$out/console.log" 2>/dev/null |
-	grep --line-buffered -a -E '^(demo:|VA-DOM0-READY|VA-DOM0-ERROR)' |
-	sed -u -e 's/^demo: \{0,1\}//' -e 's/^VA-DOM0-READY.*/[dom0 is up: Xen toolstack running]\n/' &
-tpid=$!
+# Show the narration as it comes, from the console log, until QEMU is done.
+shown=0
+show_new() {
+	local n
+	n=$(wc -l <"$out/console.log")
+	[ "$n" -gt "$shown" ] || return 0
+	sed -n "$((shown + 1)),${n}p" "$out/console.log" |
+		grep -a -E '^(demo:|VA-DOM0-READY|VA-DOM0-ERROR)' |
+		sed -e 's/^demo: \{0,1\}//' \
+			-e 's/^VA-DOM0-READY.*/[dom0 is up: Xen toolstack running]\n/' || true
+	shown=$n
+}
+while kill -0 $pid 2>/dev/null; do
+	show_new
+	sleep 1
+done
 rc=0
 wait $pid || rc=$?
-sleep 1
-kill $tpid 2>/dev/null || true
-wait $tpid 2>/dev/null || true
+show_new
 if [ $rc != 0 ]; then
 	die "the demo did not finish cleanly (rc $rc); console: build/demo/console.log"
 fi

@@ -72,7 +72,7 @@ say ""
 say "7. What it cost dom0 (from /sys/kernel/debug/xen-argo/stats):"
 stats | indent
 domu_wait_line demo 'VA-ARGO: done' 240 >/dev/null
-grep -a 'VA-ARGO: api:' "$(domu_logfile demo)" | sed 's/.*VA-ARGO: /guest: in-kernel API self-test: /' | indent
+grep -a 'VA-ARGO: api:' "$(domu_logfile demo)" | sed 's/.*VA-ARGO: api: /guest: in-kernel API self-test: /' | indent
 domu_wait_gone demo 60 || domu_destroy demo
 say ""
 say "The guest has powered off. Next steps for this project: virtio devices"
