@@ -497,6 +497,31 @@ static void test_reregister_and_misuse(void)
 	    "messages before and after re-registration all delivered (%u of 4)",
 	    ok);
 
+	/*
+	 * A partner restarting comes back under a new domid: the ring moves to
+	 * the new partner. Here: from ourselves to any domain and back, with a
+	 * message left unread across each move.
+	 */
+	fill(out, sizeof(out), 6);
+	t_send(&tx, T_PORT, 6, out, sizeof(out), 1);
+	ret = argo_ring_reregister(rx.ring, XEN_ARGO_DOMID_ANY);
+	ok = 0;
+	if (!ret) {
+		fill(out, sizeof(out), 7);
+		ok += t_send(&tx, T_PORT, 7, out, sizeof(out), 1) == sizeof(out);
+		ret = argo_ring_reregister(rx.ring, self);
+	}
+	if (!ret) {
+		fill(out, sizeof(out), 8);
+		ok += t_send(&tx, T_PORT, 8, out, sizeof(out), 1) == sizeof(out);
+		for (i = 6; i < 9; i++)
+			ok += !t_recv(&rx, &r) && r.msg.type == i &&
+			      check(in, sizeof(in), i) < 0;
+	}
+	tap(!ret && ok == 5,
+	    "re-register for another partner and back: unread and new messages delivered (%d, %u of 5)",
+	    ret, ok);
+
 	t_send(&tx, T_PORT, 9, out, sizeof(out), 1);
 	wait_event_timeout(rx.wq, argo_ring_has_data(rx.ring), T_TIMEOUT);
 	ret = argo_ring_recv(rx.ring, nested_fn, &nested, 1);
