@@ -8,10 +8,11 @@
 #   3. static gate: W=1 + sparse + -Werror build, checkpatch --strict
 #   4. KUnit (UML) on the Debian 6.12 kernel source
 #   5. integration on real Xen with Argo under QEMU (dom0, PVH and PV domUs)
+#   6. probe: the module on a Xen without Argo, and with Argo not enabled
 # Ends with the line "N passed, N failed[, N skipped]"; exits 1 on any
 # failure.
 #
-# Usage: scripts/check.sh [STAGE...]   (stages: static kunit integration;
+# Usage: scripts/check.sh [STAGE...]   (stages: static kunit integration probe;
 #                                       default: all)
 # Logs: build/check/*.log
 set -uo pipefail
@@ -23,7 +24,7 @@ results=$out/results.tap
 : >"$results"
 
 stages=("$@")
-[ ${#stages[@]} -gt 0 ] || stages=(static kunit integration)
+[ ${#stages[@]} -gt 0 ] || stages=(static kunit integration probe)
 want() { local s; for s in "${stages[@]}"; do [ "$s" = "$1" ] && return 0; done; return 1; }
 
 # stage NAME CMD...: run CMD, keep its TAP lines, log the rest; a stage that
@@ -70,6 +71,7 @@ else
 	want kunit && stage kunit "$VA_SCRIPTS/kunit.sh"
 	want integration && stage integration "$VA_TOP/tests/integration/run-argo.sh" \
 		--log "$out/integration-console.log"
+	want probe && stage probe "$VA_SCRIPTS/probe-check.sh"
 fi
 
 # One plan, numbered in order.

@@ -9,12 +9,13 @@
 #                                      [--timeout S] [--verbose]
 #   --bench        run bench-argo.sh instead of the tests
 #   --demo         run demo-argo.sh (make demo) instead of the tests
+#   --script NAME  run tests/integration/NAME in dom0 instead
 #   --ko FILE      xen-argo.ko (default drivers/xen/argo/xen-argo.ko)
 #   --log FILE     console log (default ${TMPDIR:-/tmp}/va-argo.log)
 #   --timeout S    QEMU time limit (default 900)
 #   --verbose      stream the console
 # Environment passed into dom0: ARGO_TESTS, BP_COUNT, BENCH_SIZES, BENCH_SECONDS,
-#   BENCH_GUESTS (see the dom0 scripts).
+#   BENCH_GUESTS, PROBE_EXPECT (see the dom0 scripts).
 # Prints the TAP lines (renumbered) on stdout; exit 0 when all passed.
 set -euo pipefail
 top=$(cd "$(dirname "$0")/../.." && pwd)
@@ -31,11 +32,12 @@ while [ $# -gt 0 ]; do
 	case $1 in
 	--bench) script=bench-argo.sh ;;
 	--demo) script=demo-argo.sh ;;
+	--script) script=$2; shift ;;
 	--ko) ko=$2; shift ;;
 	--log) logf=$2; shift ;;
 	--timeout) tmo=$2; shift ;;
 	--verbose) verbose=1 ;;
-	-h | --help) sed -n '2,18p' "$0"; exit 0 ;;
+	-h | --help) sed -n '2,19p' "$0"; exit 0 ;;
 	*) die "unknown argument: $1 (see --help)" ;;
 	esac
 	shift
@@ -69,7 +71,7 @@ cp "$VMLINUZ" "$d/guest/vmlinuz"
 "$VA_SCRIPTS/mk-domu-initrd.sh" "$work/domu" "$d/guest/domu-argo.img"
 {
 	echo '#!/bin/sh'
-	for v in ARGO_TESTS BP_COUNT BENCH_SIZES BENCH_SECONDS BENCH_GUESTS; do
+	for v in ARGO_TESTS BP_COUNT BENCH_SIZES BENCH_SECONDS BENCH_GUESTS PROBE_EXPECT; do
 		[ -z "${!v+x}" ] || printf "%s='%s'; export %s\n" "$v" "${!v}" "$v"
 	done
 	echo "exec sh /opt/va/integration/$script"
