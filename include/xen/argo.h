@@ -35,13 +35,18 @@ struct argo_msg {
 
 /**
  * struct argo_ring_ops - callbacks of a ring's owner
- * @data_ready: the ring holds at least one message. Called from the VIRQ
- *	handler (hard interrupt context, must not sleep) until the owner has
- *	consumed everything with argo_ring_recv(); may also be called when
- *	there is nothing new.
+ * @data_ready: Xen signalled this domain and the ring holds at least one
+ *	message. Called from the VIRQ handler (hard interrupt context) or, to
+ *	recover from lost signals, from a work item with interrupts disabled:
+ *	must not sleep. It is called again only on the next signal, so an
+ *	owner that leaves messages in the ring (a receive budget) must come
+ *	back for them by itself, e.g. from a work item.
  * @space_ready: a send from this ring returned -EAGAIN earlier and Xen has
- *	since signalled free space somewhere: retrying may now succeed.
- *	Same context as @data_ready. Optional.
+ *	since signalled this domain: retrying may now succeed (or fail with
+ *	the error that explains why space will never come, e.g. the
+ *	destination ring is gone). May run before the argo_sendv() that
+ *	returned -EAGAIN has returned: record the blocked state before
+ *	sending. Same context as @data_ready. Optional.
  */
 struct argo_ring_ops {
 	void (*data_ready)(struct argo_ring *ring, void *priv);

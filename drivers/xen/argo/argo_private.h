@@ -84,6 +84,11 @@ void argo_space_kick(void);
 /* ring.c */
 int argo_rings_count(void);
 
+static inline bool argo_ring_broken(const struct argo_ring *ring)
+{
+	return test_bit(ARGO_RING_BROKEN, &ring->flags);
+}
+
 /* send.c */
 void argo_send_exit(void);
 

@@ -104,7 +104,8 @@ static long argo_dev_bind(struct argo_file *af, struct argo_bind __user *ub)
 		return -EINVAL;
 	}
 	b.max_payload = argo_ring_max_payload_for_len(cfg.len);
-	if (copy_to_user(ub, &b, sizeof(b)))
+	/* Fail before binding rather than bind and fail. */
+	if (put_user(b.max_payload, &ub->max_payload))
 		return -EFAULT;
 
 	mutex_lock(&af->state_lock);
@@ -293,7 +294,8 @@ static long argo_dev_recv_ioctl(struct argo_file *af, struct file *file,
 
 	if (copy_from_user(&r, ur, sizeof(r)))
 		return -EFAULT;
-	if (r.flags & ~ARGO_RECV_F_PEEK) {
+	/* TRUNC is an output: accept it back so a struct can be reused. */
+	if (r.flags & ~(ARGO_RECV_F_PEEK | ARGO_RECV_F_TRUNC)) {
 		pr_notice_ratelimited("recv: unknown flags %#x\n", r.flags);
 		return -EINVAL;
 	}
@@ -301,6 +303,7 @@ static long argo_dev_recv_ioctl(struct argo_file *af, struct file *file,
 	rx.buf_len = r.buf_len;
 	rx.peek = r.flags & ARGO_RECV_F_PEEK;
 	rx.result = r;
+	rx.result.flags = r.flags & ARGO_RECV_F_PEEK;
 	rx.result.pad = 0;
 	return argo_dev_recv(af, file, &rx);
 }
@@ -401,6 +404,8 @@ static __poll_t argo_dev_poll(struct file *file, poll_table *wait)
 	poll_wait(file, &argo_space_wq, wait);
 	if (ring && argo_ring_has_data(ring))
 		mask |= EPOLLIN | EPOLLRDNORM;
+	if (ring && argo_ring_broken(ring))
+		mask |= EPOLLERR;
 	if (!READ_ONCE(af->tx_blocked) ||
 	    atomic_read(&argo_space_gen) != READ_ONCE(af->tx_gen))
 		mask |= EPOLLOUT | EPOLLWRNORM;

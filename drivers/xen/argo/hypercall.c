@@ -79,8 +79,13 @@ int argo_hc_probe(void)
 	case -EOPNOTSUPP:
 		pr_err("Argo is not enabled: boot Xen with argo=1\n");
 		return -ENODEV;
+	case -EACCES:
+	case -EPERM:
+		pr_err("Argo is denied to this domain by the XSM policy (%d)\n",
+		       ret);
+		return -ENODEV;
 	case -ENODEV:
-		pr_err("Argo is not available to this domain (XSM policy?)\n");
+		pr_err("Argo is not set up for this domain\n");
 		return -ENODEV;
 	case 0:
 		/* A stale ring of ours went away: Argo is live all the same. */

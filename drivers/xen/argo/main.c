@@ -34,16 +34,14 @@ module_param_named(max_user_rings, argo_max_user_rings, uint, 0644);
 MODULE_PARM_DESC(max_user_rings,
 		 "Most rings /dev/argo users may hold at once; Xen allows 128 per domain (default 64)");
 
-static u16 argo_cached_domid = XEN_ARGO_DOMID_ANY;
-
 /**
  * argo_domid() - this domain's id
  *
  * Linux does not export xen_domid to modules. dom0 is 0; any other domain
- * reads its id from xenstore, once, when someone first asks (never at load:
- * xenstore may not be running yet in a dom0 and would block). Senders do
- * not need it: Xen fills in the source domain of every message. Process
- * context.
+ * reads its id from xenstore when asked (never at load: xenstore may not be
+ * running yet in a dom0 and would block; and not cached: migration changes
+ * it). Senders do not need it: Xen fills in the source domain of every
+ * message. Process context, may sleep.
  *
  * Return: the domid, or XEN_ARGO_DOMID_ANY if xenstore does not say.
  */
@@ -53,12 +51,9 @@ u16 argo_domid(void)
 
 	if (xen_initial_domain())
 		return 0;
-	if (READ_ONCE(argo_cached_domid) != XEN_ARGO_DOMID_ANY)
-		return argo_cached_domid;
 	if (xenbus_scanf(XBT_NIL, "domid", "", "%u", &domid) != 1 ||
 	    domid >= XEN_ARGO_DOMID_ANY)
 		return XEN_ARGO_DOMID_ANY;
-	WRITE_ONCE(argo_cached_domid, domid);
 	return domid;
 }
 EXPORT_SYMBOL_GPL(argo_domid);

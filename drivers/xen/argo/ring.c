@@ -86,9 +86,10 @@ static int argo_ring_hc_register(struct argo_ring *ring, unsigned int flags)
  *
  * Return: the ring, or an ERR_PTR: -EINVAL for a bad length or missing
  * callback, -EEXIST if this domain already has a ring on (port, partner),
- * -ESRCH if the partner domain does not exist, -EPERM if Xen refuses a
- * wildcard ring or the XSM policy refuses the pair, -ENOSPC at Xen's limit
- * of rings per domain, -ENOMEM.
+ * -ESRCH if the partner domain does not exist, -ECONNREFUSED if it has no
+ * Argo, -EPERM if Xen refuses a wildcard ring or the XSM policy refuses the
+ * pair, -ENOSPC at Xen's limit of rings per domain, -EAGAIN while the
+ * domain's memory is being migrated, -ENOMEM.
  */
 struct argo_ring *argo_ring_open(const struct argo_ring_config *cfg)
 {
@@ -128,9 +129,9 @@ struct argo_ring *argo_ring_open(const struct argo_ring_config *cfg)
 	 * On the list before Xen knows the ring: a message may arrive, and
 	 * its VIRQ be handled, before the hypercall returns.
 	 */
-	spin_lock_irq(&argo_rings_lock);
+	spin_lock(&argo_rings_lock);
 	list_add_tail_rcu(&ring->node, &argo_rings);
-	spin_unlock_irq(&argo_rings_lock);
+	spin_unlock(&argo_rings_lock);
 
 	ret = argo_ring_hc_register(ring, XEN_ARGO_REGISTER_FLAG_FAIL_EXIST);
 	if (ret) {
@@ -144,9 +145,9 @@ struct argo_ring *argo_ring_open(const struct argo_ring_config *cfg)
 	return ring;
 
 err_unlist:
-	spin_lock_irq(&argo_rings_lock);
+	spin_lock(&argo_rings_lock);
 	list_del_rcu(&ring->node);
-	spin_unlock_irq(&argo_rings_lock);
+	spin_unlock(&argo_rings_lock);
 	synchronize_rcu();
 	vfree(ring->shared);
 err_free:
@@ -173,18 +174,24 @@ void argo_ring_close(struct argo_ring *ring)
 
 	/* -ENOENT: Xen already dropped it because the partner died. */
 	ret = argo_hc_unregister(ring->port, ring->partner);
-	if (ret && ret != -ENOENT)
-		pr_warn("unregister ring port %#x partner %u: %d\n",
-			ring->port, ring->partner, ret);
 
-	spin_lock_irq(&argo_rings_lock);
+	spin_lock(&argo_rings_lock);
 	list_del_rcu(&ring->node);
-	spin_unlock_irq(&argo_rings_lock);
+	spin_unlock(&argo_rings_lock);
 	/* The VIRQ handler walks the list under RCU. */
 	synchronize_rcu();
 
 	pr_debug("ring %s: port %#x closed\n", ring->name, ring->port);
-	vfree(ring->shared);
+	if (ret && ret != -ENOENT) {
+		/*
+		 * Xen may still map the pages and write into them: never give
+		 * them back to the allocator.
+		 */
+		WARN(1, "xen_argo: unregister ring port %#x partner %u: %d, leaking %u pages\n",
+		     ring->port, ring->partner, ret, ring->npages);
+	} else {
+		vfree(ring->shared);
+	}
 	kfree(ring);
 }
 EXPORT_SYMBOL_GPL(argo_ring_close);
@@ -199,6 +206,9 @@ EXPORT_SYMBOL_GPL(argo_ring_close);
  * new domid. With the same partner Xen replaces its mapping and keeps
  * unread messages; with another partner the old registration is removed
  * first. The ring's memory, callbacks and unread messages stay.
+ *
+ * Process context, sleeps; must not run concurrently with argo_ring_recv()
+ * or argo_ring_close() on the same ring.
  *
  * Return: 0, or the error of the register hypercall (see argo_ring_open()).
  */
@@ -250,11 +260,14 @@ EXPORT_SYMBOL_GPL(argo_ring_port);
  * argo_ring_has_data() - are there unread messages?
  * @ring: the ring
  *
- * Return: true if Xen has written past our read position.
+ * Return: true if Xen has written past our read position (false for a ring
+ * found corrupt until it is re-registered).
  */
 bool argo_ring_has_data(const struct argo_ring *ring)
 {
-	return READ_ONCE(ring->shared->rx_ptr) !=
+	/* A broken ring has nothing readable: do not make pollers spin. */
+	return !test_bit(ARGO_RING_BROKEN, &ring->flags) &&
+	       READ_ONCE(ring->shared->rx_ptr) !=
 	       READ_ONCE(ring->shared->tx_ptr);
 }
 EXPORT_SYMBOL_GPL(argo_ring_has_data);
@@ -297,6 +310,7 @@ int argo_ring_recv(struct argo_ring *ring, argo_recv_fn fn, void *arg,
 	struct xen_argo_ring *shared = ring->shared;
 	struct xen_argo_ring_message_header hdr;
 	unsigned int done = 0;
+	bool moved = false;
 	u32 rx, tx;
 	int ret = 0;
 
@@ -312,7 +326,11 @@ int argo_ring_recv(struct argo_ring *ring, argo_recv_fn fn, void *arg,
 		struct argo_msg msg;
 		int action;
 
-		/* Pairs with Xen's write barrier before it publishes tx_ptr. */
+		/*
+		 * Xen writes the message, then tx_ptr; x86 keeps its stores in
+		 * order (TSO, and the driver is x86-only), and the acquire keeps
+		 * our reads of the message after the read of tx_ptr.
+		 */
 		tx = smp_load_acquire(&shared->tx_ptr);
 		ret = argo_rb_peek(shared->ring, ring->len, rx, tx, &hdr);
 		if (ret == -ENOMSG) {
@@ -320,7 +338,10 @@ int argo_ring_recv(struct argo_ring *ring, argo_recv_fn fn, void *arg,
 			break;
 		}
 		if (ret) {
-			rx = argo_ring_discard(ring, rx, tx, ret);
+			u32 skip = argo_ring_discard(ring, rx, tx, ret);
+
+			moved = skip != rx;
+			rx = skip;
 			/* Nothing was read: only order against the peek. */
 			smp_store_release(&shared->rx_ptr, rx);
 			ret = test_bit(ARGO_RING_BROKEN, &ring->flags) ?
@@ -355,7 +376,7 @@ int argo_ring_recv(struct argo_ring *ring, argo_recv_fn fn, void *arg,
 	}
 
 	/* Only notify wakes senders that found this ring full. */
-	if (done)
+	if (done || moved)
 		argo_hc_notify(NULL);
 out:
 	clear_bit_unlock(ARGO_RING_RX_BUSY, &ring->flags);

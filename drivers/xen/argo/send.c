@@ -23,8 +23,14 @@
 atomic_t argo_space_gen = ATOMIC_INIT(0);
 DECLARE_WAIT_QUEUE_HEAD(argo_space_wq);
 
-/* Xen caps the senders waiting on one ring: past that, poll. */
+/*
+ * Xen caps the senders waiting on one ring at 32: past that it queues no
+ * wake-up and we poll. And when a full ring is unregistered, or its domain
+ * dies, Xen drops its waiters without a signal: while anyone is blocked, a
+ * slow poll makes them retry and see the error instead of waiting forever.
+ */
 #define ARGO_SPACE_POLL_MS	10
+#define ARGO_SPACE_SAFETY_MS	1000
 
 static void argo_space_poll_fn(struct work_struct *work)
 {
@@ -32,6 +38,16 @@ static void argo_space_poll_fn(struct work_struct *work)
 }
 
 static DECLARE_DELAYED_WORK(argo_space_poll, argo_space_poll_fn);
+
+static void argo_space_poll_in(unsigned int ms, bool sooner)
+{
+	unsigned long delay = msecs_to_jiffies(ms);
+
+	if (sooner)
+		mod_delayed_work(system_wq, &argo_space_poll, delay);
+	else
+		schedule_delayed_work(&argo_space_poll, delay);
+}
 
 void argo_send_exit(void)
 {
@@ -91,24 +107,32 @@ int argo_sendv(struct argo_ring *ring, u16 dst_domid, u32 dst_port, u32 type,
 	for (;;) {
 		gen = atomic_read(&argo_space_gen);
 		ret = argo_hc_sendv(&addr, xiov, n, type);
-		if (ret == -EBUSY) {
-			/* Xen's waiter list is full: no VIRQ will come. */
-			atomic64_inc(&argo_stats.sendv_eagain);
-			set_bit(ARGO_RING_TX_BLOCKED, &ring->flags);
-			schedule_delayed_work(&argo_space_poll,
-					      msecs_to_jiffies(ARGO_SPACE_POLL_MS));
-			ret = -EAGAIN;
-			break;
-		}
-		if (ret != -EAGAIN)
+		if (ret != -EAGAIN && ret != -EBUSY)
 			break;
 		atomic64_inc(&argo_stats.sendv_eagain);
 		set_bit(ARGO_RING_TX_BLOCKED, &ring->flags);
 		/* Flag visible before the check: pairs with the VIRQ's inc. */
 		smp_mb__after_atomic();
-		/* No VIRQ since we tried: the next one brings space_ready. */
-		if (atomic_read(&argo_space_gen) == gen || ++tries > 2)
+		if (ret == -EBUSY) {
+			/* Xen's waiter list is full: no VIRQ will come. */
+			argo_space_poll_in(ARGO_SPACE_POLL_MS, true);
+			ret = -EAGAIN;
 			break;
+		}
+		if (atomic_read(&argo_space_gen) == gen) {
+			/* No VIRQ since we tried: Xen's wake-up is still due. */
+			argo_space_poll_in(ARGO_SPACE_SAFETY_MS, false);
+			break;
+		}
+		if (++tries > 2) {
+			/*
+			 * A VIRQ since the last try may have been Xen's one
+			 * wake-up for it, with the flag not yet set: run the
+			 * dispatch again ourselves rather than wait.
+			 */
+			argo_space_poll_in(0, true);
+			break;
+		}
 	}
 
 	if (ret >= 0) {
