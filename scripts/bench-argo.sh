@@ -20,7 +20,7 @@ log "booting Xen with Argo in QEMU; about 2 minutes"
 rc=0
 "$VA_TOP/tests/integration/run-argo.sh" --bench --log "$out/console.log" \
 	--timeout 1200 >"$out/result.tap" 2>&1 || rc=$?
-echo "Argo throughput on $(uname -m), QEMU TCG, Xen $XEN_UPSTREAM_VERSION, $(cat "$VA_CACHE/kver")"
+echo "Argo throughput on $(uname -m), QEMU TCG, Xen ${XEN_DEB_VERSION%%-*}, $(cat "$VA_CACHE/kver")"
 echo "(MB/s = 10^6 bytes/s end to end; hcall/msg and virq/msg are the sender's)"
 sed -n 's/^# \{0,1\}//p' "$out/result.tap" | grep -v '^bench: \(to\|done\)'
 grep -E '^(not )?ok' "$out/result.tap" | grep '^not ok' && rc=1
