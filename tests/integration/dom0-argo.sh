@@ -179,28 +179,46 @@ t_loopback() {
 	fi
 }
 
+# stream TAG COUNT DESC RECV-ARGS... -- SEND-ARGS...: an "argo recv --seq"
+# of COUNT messages in the background (bound before anything is sent), then
+# "argo send" in the foreground; ok when both succeed and the receiver saw
+# every message intact, once, in order.
+stream() {
+	_s_tag=$1 _s_n=$2 _s_desc=$3
+	shift 3
+	_s_recv=
+	while [ $# -gt 0 ] && [ "$1" != -- ]; do
+		_s_recv="$_s_recv $1"
+		shift
+	done
+	shift
+	# shellcheck disable=SC2086 # $_s_recv: several words
+	bg_start "${_s_tag}_recv" "$ARGO" recv $_s_recv --count "$_s_n" \
+		--seq --quiet
+	wait_line "$VA_TMP/${_s_tag}_recv.out" '^recv: bound' 10
+	_s_t=$(va_now)
+	run_log "${_s_tag}_send" 240 "$ARGO" send "$@"
+	_s_src=$?
+	bg_wait "${_s_tag}_recv" 240
+	_s_rc=$?
+	if [ $_s_src = 0 ] && [ $_s_rc = 0 ] &&
+		out_has "${_s_tag}_recv" "^recv: $_s_n messages, .* 0 errors$"; then
+		ok "$_s_desc"
+	else
+		not_ok "$_s_desc (send $_s_src recv $_s_rc)"
+		show_out "${_s_tag}_send" 5
+		show_out "${_s_tag}_recv"
+	fi
+	diag "$_s_desc: $(($(va_now) - _s_t)) s"
+}
+
 # Every size 0..224 through a 256-byte ring, four times: the ring wraps at
 # every possible offset, and the larger messages need nearly all of it.
 t_wrap() {
-	_n=$((225 * 4))
-	bg_start wr_recv "$ARGO" recv --port 0x102 --ring-len 256 --count $_n \
-		--seq --quiet --timeout 60
-	wait_line "$VA_TMP/wr_recv.out" '^recv: bound' 10
-	_t=$(va_now)
-	run_log wr_send 120 "$ARGO" send --to 0:0x102 --sweep 224 --count 4 \
-		--iovs 3 --timeout 60
-	_src=$?
-	bg_wait wr_recv 120
-	_rc=$?
-	if [ $_src = 0 ] && [ $_rc = 0 ] &&
-		out_has wr_recv "^recv: $_n messages, .* 0 errors$"; then
-		ok "ring wrap: $_n messages of 0..224 bytes through a 256-byte ring"
-	else
-		not_ok "ring wrap: $_n messages through a 256-byte ring (send $_src recv $_rc)"
-		show_out wr_send 5
-		show_out wr_recv
-	fi
-	diag "ring wrap took $(($(va_now) - _t)) s"
+	stream wr $((225 * 4)) \
+		"ring wrap: $((225 * 4)) messages of 0..224 bytes through a 256-byte ring" \
+		--port 0x102 --ring-len 256 --timeout 60 -- \
+		--to 0:0x102 --sweep 224 --count 4 --iovs 3 --timeout 60
 }
 
 # Ring full -> EAGAIN -> VIRQ -> retry: a long stream through the smallest
@@ -209,54 +227,25 @@ t_backpressure() {
 	_n=${BP_COUNT:-20000}
 	_e0=$(argo_stat sendv_eagain)
 	_v0=$(argo_stat virqs)
-	bg_start bp_recv "$ARGO" recv --port 0x103 --ring-len 48 --count "$_n" \
-		--seq --quiet --start-delay 1000 --timeout 60
-	wait_line "$VA_TMP/bp_recv.out" '^recv: bound' 10
-	_t=$(va_now)
-	run_log bp_send 240 "$ARGO" send --to 0:0x103 --size 16 --count "$_n" \
-		--nonblock --timeout 30
-	_src=$?
-	bg_wait bp_recv 240
-	_rc=$?
+	stream bp "$_n" \
+		"back-pressure: $_n messages through a 48-byte ring, none lost or reordered" \
+		--port 0x103 --ring-len 48 --start-delay 1000 --timeout 60 -- \
+		--to 0:0x103 --size 16 --count "$_n" --nonblock --timeout 30
 	_eag=$(out_val bp_send '^send: .*, \([0-9]*\) EAGAIN$')
-	if [ $_src = 0 ] && [ $_rc = 0 ] &&
-		out_has bp_recv "^recv: $_n messages, $((_n * 16)) bytes, from domid 0, 0 errors$"; then
-		ok "back-pressure: $_n messages through a 48-byte ring, none lost or reordered"
-	else
-		not_ok "back-pressure: $_n messages through a 48-byte ring (send $_src recv $_rc)"
-		show_out bp_send 5
-		show_out bp_recv
-	fi
 	if [ "${_eag:-0}" -gt 0 ]; then
 		ok "back-pressure: the nonblocking sender saw EAGAIN ($_eag times) and was woken"
 	else
 		not_ok "back-pressure: the nonblocking sender saw EAGAIN (got '${_eag}')"
 	fi
-	diag "back-pressure took $(($(va_now) - _t)) s;" \
-		"sendv_eagain +$(($(argo_stat sendv_eagain) - ${_e0:-0}))," \
+	diag "sendv_eagain +$(($(argo_stat sendv_eagain) - ${_e0:-0}))," \
 		"virqs +$(($(argo_stat virqs) - ${_v0:-0}))"
 	grep -a 'poll wakeups' "$VA_TMP/bp_send.out" | diag
 
 	# Blocking sender, slow nonblocking (poll) receiver.
-	_n=$((33 * 60))
-	bg_start bp2_recv "$ARGO" recv --port 0x105 --ring-len 64 --count $_n \
-		--seq --quiet --nonblock --delay 200 --timeout 60
-	wait_line "$VA_TMP/bp2_recv.out" '^recv: bound' 10
-	_t=$(va_now)
-	run_log bp2_send 240 "$ARGO" send --to 0:0x105 --sweep 32 --count 60 \
-		--timeout 30
-	_src=$?
-	bg_wait bp2_recv 240
-	_rc=$?
-	if [ $_src = 0 ] && [ $_rc = 0 ] &&
-		out_has bp2_recv "^recv: $_n messages, .* 0 errors$"; then
-		ok "back-pressure: blocking sender, slow polling receiver, $_n messages"
-	else
-		not_ok "back-pressure: blocking sender, slow polling receiver (send $_src recv $_rc)"
-		show_out bp2_send 5
-		show_out bp2_recv
-	fi
-	diag "blocking back-pressure took $(($(va_now) - _t)) s"
+	stream bp2 $((33 * 60)) \
+		"back-pressure: blocking sender, slow polling receiver, $((33 * 60)) messages" \
+		--port 0x105 --ring-len 64 --nonblock --delay 200 --timeout 60 -- \
+		--to 0:0x105 --sweep 32 --count 60 --timeout 30
 }
 
 # rmmod while a descriptor holds a ring, then after; reload; bind again.
