@@ -26,7 +26,7 @@ HERE=$(cd "$(dirname "$0")" && pwd)
 
 GUEST_K=${GUEST_K:-$VA/guest/vmlinuz}
 GUEST_I=${GUEST_I:-$VA/guest/domu-argo.img}
-ARGO_TESTS=${ARGO_TESTS:-badparam load selftest api loopback wrap backpressure unload pvh pv final}
+ARGO_TESTS=${ARGO_TESTS:-badparam load selftest api loopback wrap backpressure unload pvh pv saverestore final}
 # Kernel notices stay in dmesg; the consoles carry only TAP and markers.
 DOMU_CMDLINE=${DOMU_CMDLINE:-console=hvc0 loglevel=4}
 export DOMU_CMDLINE
@@ -404,6 +404,62 @@ t_domu() {
 	diag "$du_type domU test took $(($(va_now) - du_t)) s"
 }
 
+# xl save + xl restore of a guest with an open ring: Xen forgets the ring;
+# the guest's xen-argo must register it again on resume (new host view,
+# new domid) and the same descriptor keeps receiving.
+t_saverestore() {
+	sr=argo-sr
+	if ! DOMU_MEMORY=128 domu_start "$sr" pvh "$GUEST_K" "$GUEST_I" \
+		va.mode=resume va.port=0x310 va.expect=20; then
+		not_ok "save/restore: xl create"
+		return
+	fi
+	sr_lf=$(domu_logfile "$sr")
+	if ! domu_wait_line "$sr" 'VA-ARGO: listening' 240; then
+		not_ok "save/restore: ring bound in the guest"
+		domu_log "$sr" | tail -n 20 | diag
+		domu_destroy "$sr"
+		return
+	fi
+	sr_dom=$(domu_domid "$sr")
+	run_log sr_send1 60 "$ARGO" send --to "$sr_dom:0x310" --size 1000 \
+		--count 10 --timeout 30
+	check "save/restore: 10 messages to guest $sr_dom before the save" [ $? = 0 ]
+	if xl save "$sr" "$VA_TMP/sr.save" >"$VA_TMP/sr_save.out" 2>&1 &&
+		xl restore "$VA_TMP/sr.save" >"$VA_TMP/sr_restore.out" 2>&1; then
+		ok "save/restore: xl save, xl restore"
+	else
+		not_ok "save/restore: xl save, xl restore"
+		show_out sr_save
+		show_out sr_restore
+		rm -f "$VA_TMP/sr.save"
+		domu_destroy "$sr"
+		return
+	fi
+	rm -f "$VA_TMP/sr.save"
+	sr_dom2=$(domu_domid "$sr")
+	run_log sr_send2 120 "$ARGO" send --to "$sr_dom2:0x310" --size 1000 \
+		--count 10 --timeout 60
+	_rc=$?
+	check "save/restore: 10 messages to the restored guest $sr_dom2 (rc $_rc)" [ $_rc = 0 ]
+	[ $_rc = 0 ] || show_out sr_send2
+	if domu_wait_line "$sr" 'VA-ARGO: recv: [0-9]+ messages' 240 &&
+		grep -a -q 'VA-ARGO: recv: 20 messages, 20000 bytes' "$sr_lf"; then
+		ok "save/restore: one descriptor received all 20, before and after"
+	else
+		not_ok "save/restore: one descriptor received all 20, before and after"
+		grep -a 'VA-ARGO' "$sr_lf" | tail -n 10 | diag
+	fi
+	domu_wait_line "$sr" 'VA-ARGO: done' 120 >/dev/null
+	if tr -d '\r' <"$sr_lf" | grep -a -q 'xen_argo: resume: re-registered 1 rings, 0 failed'; then
+		ok "save/restore: the guest re-registered its ring on resume"
+	else
+		not_ok "save/restore: the guest re-registered its ring on resume"
+		grep -a 'VA-ARGO: dmesg' "$sr_lf" | tail -n 5 | diag
+	fi
+	domu_wait_gone "$sr" 60 || domu_destroy "$sr"
+}
+
 t_final() {
 	_bad=$(dmesg | grep -a -E 'WARNING:|BUG:|Oops|general protection|Call Trace' | head -n 5)
 	if [ -z "$_bad" ]; then
@@ -436,6 +492,7 @@ want backpressure && t_backpressure
 want unload && t_unload
 want pvh && t_domu pvh wildcard
 want pv && t_domu pv unicast
+want saverestore && t_saverestore
 want final && t_final
 diag "dom0-argo.sh took $(($(va_now) - t_start)) s"
 tap_summary

@@ -77,6 +77,19 @@ stream)
 		sed 's/^/VA-ARGO: api: /'
 	say "api: $(grep -a -E '^[0-9]+ passed, [0-9]+ failed$' "$VA_TMP/api.out" || echo 'no result')"
 	;;
+resume)
+	# One ring, kept open across xl save / xl restore by dom0.
+	bg_start in "$ARGO" recv --port "$port" --from 0 --count "$expect" \
+		--quiet --timeout 300
+	if ! wait_line "$VA_TMP/in.out" '^recv: bound' 20; then
+		relay in
+		say "done rc=1"
+		exit 1
+	fi
+	say "listening domid $dom port $port"
+	bg_wait in 600 || rc=1
+	relay in
+	;;
 bench)
 	run_log bench 900 "$ARGO" bench --to "0:$dom0port" --sizes "$sizes" \
 		--seconds "$seconds" || rc=1

@@ -9,6 +9,7 @@
 
 #include <linux/atomic.h>
 #include <linux/list.h>
+#include <linux/mutex.h>
 #include <linux/spinlock.h>
 #include <linux/types.h>
 #include <linux/wait.h>
@@ -62,7 +63,7 @@ struct argo_global_stats {
 
 extern struct argo_global_stats argo_stats;
 extern struct list_head argo_rings;
-extern spinlock_t argo_rings_lock;
+extern struct mutex argo_rings_lock;
 extern atomic_t argo_space_gen;
 extern wait_queue_head_t argo_space_wq;
 
@@ -83,6 +84,7 @@ void argo_space_kick(void);
 
 /* ring.c */
 int argo_rings_count(void);
+void argo_rings_resume(void);
 
 static inline bool argo_ring_broken(const struct argo_ring *ring)
 {

@@ -15,6 +15,7 @@
 #include <linux/module.h>
 #include <linux/moduleparam.h>
 #include <xen/xen.h>
+#include <xen/xen-ops.h>
 #include <xen/xenbus.h>
 
 #include "argo_private.h"
@@ -58,6 +59,20 @@ u16 argo_domid(void)
 }
 EXPORT_SYMBOL_GPL(argo_domid);
 
+/* Xen drops every ring of a domain that is saved, restored or migrated. */
+static int argo_resume(struct notifier_block *nb, unsigned long action,
+		       void *data)
+{
+	argo_rings_resume();
+	/* Senders waiting on the old host's signals: let them retry. */
+	argo_space_kick();
+	return NOTIFY_OK;
+}
+
+static struct notifier_block argo_resume_nb = {
+	.notifier_call = argo_resume,
+};
+
 static int __init argo_init(void)
 {
 	int ret;
@@ -86,6 +101,7 @@ static int __init argo_init(void)
 		goto err_virq;
 	}
 	argo_debugfs_init();
+	xen_resume_notifier_register(&argo_resume_nb);
 	pr_info("Argo is live; /dev/argo ready\n");
 	return 0;
 
@@ -96,6 +112,7 @@ err_virq:
 
 static void __exit argo_exit(void)
 {
+	xen_resume_notifier_unregister(&argo_resume_nb);
 	argo_debugfs_exit();
 	argo_dev_exit();
 	argo_send_exit();

@@ -13,7 +13,9 @@
 
 #include <linux/err.h>
 #include <linux/mm.h>
+#include <linux/mutex.h>
 #include <linux/rculist.h>
+#include <linux/sched/mm.h>
 #include <linux/slab.h>
 #include <linux/string.h>
 #include <linux/uio.h>
@@ -24,7 +26,8 @@
 #include "ringbuf.h"
 
 LIST_HEAD(argo_rings);
-DEFINE_SPINLOCK(argo_rings_lock);
+/* Writers of the list; the VIRQ handler reads it under RCU. */
+DEFINE_MUTEX(argo_rings_lock);
 
 /**
  * argo_ring_len_valid() - may a ring have @len bytes?
@@ -129,9 +132,9 @@ struct argo_ring *argo_ring_open(const struct argo_ring_config *cfg)
 	 * On the list before Xen knows the ring: a message may arrive, and
 	 * its VIRQ be handled, before the hypercall returns.
 	 */
-	spin_lock(&argo_rings_lock);
+	mutex_lock(&argo_rings_lock);
 	list_add_tail_rcu(&ring->node, &argo_rings);
-	spin_unlock(&argo_rings_lock);
+	mutex_unlock(&argo_rings_lock);
 
 	ret = argo_ring_hc_register(ring, XEN_ARGO_REGISTER_FLAG_FAIL_EXIST);
 	if (ret) {
@@ -145,9 +148,9 @@ struct argo_ring *argo_ring_open(const struct argo_ring_config *cfg)
 	return ring;
 
 err_unlist:
-	spin_lock(&argo_rings_lock);
+	mutex_lock(&argo_rings_lock);
 	list_del_rcu(&ring->node);
-	spin_unlock(&argo_rings_lock);
+	mutex_unlock(&argo_rings_lock);
 	synchronize_rcu();
 	vfree(ring->shared);
 err_free:
@@ -175,9 +178,9 @@ void argo_ring_close(struct argo_ring *ring)
 	/* -ENOENT: Xen already dropped it because the partner died. */
 	ret = argo_hc_unregister(ring->port, ring->partner);
 
-	spin_lock(&argo_rings_lock);
+	mutex_lock(&argo_rings_lock);
 	list_del_rcu(&ring->node);
-	spin_unlock(&argo_rings_lock);
+	mutex_unlock(&argo_rings_lock);
 	/* The VIRQ handler walks the list under RCU. */
 	synchronize_rcu();
 
@@ -447,6 +450,38 @@ int argo_msg_copy_to_iter(const struct argo_ring *ring,
 	return 0;
 }
 EXPORT_SYMBOL_GPL(argo_msg_copy_to_iter);
+
+/*
+ * After save/restore or migration the domain runs on a hypervisor that
+ * knows none of its rings. Register each one again: the frame numbers are
+ * recomputed (a PV domain's MFNs have changed), and Xen picks up tx_ptr
+ * from the ring header, so unread messages survive. Called from the Xen
+ * resume notifier, in process context with devices still suspended: no
+ * allocation may wait for I/O.
+ */
+void argo_rings_resume(void)
+{
+	unsigned int noio, n = 0, failed = 0;
+	struct argo_ring *ring;
+	int ret;
+
+	noio = memalloc_noio_save();
+	mutex_lock(&argo_rings_lock);
+	list_for_each_entry(ring, &argo_rings, node) {
+		ret = argo_ring_hc_register(ring, 0);
+		n++;
+		if (ret) {
+			failed++;
+			pr_warn("ring %s port %#x partner %u lost at resume: %d\n",
+				ring->name, ring->port, ring->partner, ret);
+		}
+	}
+	mutex_unlock(&argo_rings_lock);
+	memalloc_noio_restore(noio);
+	if (n)
+		pr_info("resume: re-registered %u rings, %u failed\n",
+			n - failed, failed);
+}
 
 int argo_rings_count(void)
 {
