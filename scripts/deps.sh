@@ -35,6 +35,14 @@ missing=()
 for p in "${PKGS[@]}"; do
 	[[ $installed == *" $p "* ]] || missing+=("$p")
 done
+# The kernel, linux-source and Debian's own Xen come through apt-get
+# download: they need a package index even when nothing is missing here.
+if [ $check = 0 ] && ! compgen -G '/var/lib/apt/lists/*_Packages*' >/dev/null; then
+	need_root
+	mkdir -p "$VA_CACHE"
+	log "deps: no package index yet: apt-get update"
+	run_logged "$VA_CACHE/deps.log" apt-get -q -o DPkg::Lock::Timeout=600 update
+fi
 [ ${#missing[@]} -gt 0 ] || exit 0
 if [ $check = 1 ]; then
 	echo "missing: ${missing[*]}"
