@@ -15,13 +15,9 @@ HERE=$(cd "$(dirname "$0")" && pwd)
 # shellcheck disable=SC1091
 . "${VA_LIB:-$VA/lib}/domu.sh"
 
-GUEST_K=${GUEST_K:-$VA/guest/vmlinuz}
-GUEST_I=${GUEST_I:-$VA/guest/domu-argo.img}
 BENCH_SIZES=${BENCH_SIZES:-64,256,1024,4096,16384,65000}
 BENCH_SECONDS=${BENCH_SECONDS:-2}
 BENCH_GUESTS=${BENCH_GUESTS-pvh}
-DOMU_CMDLINE=${DOMU_CMDLINE:-console=hvc0 loglevel=4}
-export DOMU_CMDLINE
 dmesg -n 4 2>/dev/null
 
 if ! argo_loaded && ! argo_load; then

@@ -10,10 +10,6 @@ HERE=$(cd "$(dirname "$0")" && pwd)
 # shellcheck disable=SC1091
 . "${VA_LIB:-$VA/lib}/domu.sh"
 
-GUEST_K=$VA/guest/vmlinuz
-GUEST_I=$VA/guest/domu-argo.img
-DOMU_CMDLINE="console=hvc0 loglevel=4"
-export DOMU_CMDLINE
 dmesg -n 4 2>/dev/null
 
 say() { echo "demo: $*"; }

@@ -24,12 +24,7 @@ HERE=$(cd "$(dirname "$0")" && pwd)
 # shellcheck disable=SC1091
 . "${VA_LIB:-$VA/lib}/domu.sh"
 
-GUEST_K=${GUEST_K:-$VA/guest/vmlinuz}
-GUEST_I=${GUEST_I:-$VA/guest/domu-argo.img}
 ARGO_TESTS=${ARGO_TESTS:-badparam load selftest api loopback wrap backpressure unload pvh pv saverestore final}
-# Kernel notices stay in dmesg; the consoles carry only TAP and markers.
-DOMU_CMDLINE=${DOMU_CMDLINE:-console=hvc0 loglevel=4}
-export DOMU_CMDLINE
 
 want() {
 	case " $ARGO_TESTS " in

@@ -47,19 +47,27 @@ if ! argo_load; then
 fi
 dom=$("$ARGO" info | sed -n 's/^domid //p')
 
-rc=0
-case $mode in
-stream)
+# receive RECV-ARGS...: bind port $port for dom0, tell dom0 (the
+# "listening" line it waits for), receive $expect messages, relay the result.
+receive() {
 	bg_start in "$ARGO" recv --port "$port" --from 0 --count "$expect" \
-		--seq --quiet --timeout 120
+		--quiet "$@"
 	if ! wait_line "$VA_TMP/in.out" '^recv: bound' 20; then
 		relay in
 		say "done rc=1"
 		exit 1
 	fi
 	say "listening domid $dom port $port"
-	bg_wait in 300 || rc=1
+	bg_wait in 600
+	_r_rc=$?
 	relay in
+	return $_r_rc
+}
+
+rc=0
+case $mode in
+stream)
+	receive --seq --timeout 120 || rc=1
 
 	run_log out 300 "$ARGO" send --to "0:$dom0port" --sizes "$sizes" \
 		--count "$passes" --seq --timeout 60 || rc=1
@@ -79,16 +87,7 @@ stream)
 	;;
 resume)
 	# One ring, kept open across xl save / xl restore by dom0.
-	bg_start in "$ARGO" recv --port "$port" --from 0 --count "$expect" \
-		--quiet --timeout 300
-	if ! wait_line "$VA_TMP/in.out" '^recv: bound' 20; then
-		relay in
-		say "done rc=1"
-		exit 1
-	fi
-	say "listening domid $dom port $port"
-	bg_wait in 600 || rc=1
-	relay in
+	receive --timeout 300 || rc=1
 	;;
 bench)
 	run_log bench 900 "$ARGO" bench --to "0:$dom0port" --sizes "$sizes" \

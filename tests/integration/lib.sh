@@ -19,6 +19,13 @@ VA=${VA:-/opt/va}
 ARGO=${ARGO:-$VA/bin/argo}
 ARGO_KO=${ARGO_KO:-$VA/modules/xen-argo.ko}
 API_KO=${API_KO:-$VA/modules/argo_api_test.ko}
+# dom0 side: the guest kernel and initramfs the overlay carries, and the
+# guests' command line (kernel notices stay in dmesg; the consoles carry
+# only TAP lines and markers).
+GUEST_K=${GUEST_K:-$VA/guest/vmlinuz}
+GUEST_I=${GUEST_I:-$VA/guest/domu-argo.img}
+DOMU_CMDLINE=${DOMU_CMDLINE:-console=hvc0 loglevel=4}
+export DOMU_CMDLINE
 ARGO_STATS=/sys/kernel/debug/xen-argo/stats
 VA_TMP=${VA_TMP:-/tmp/va-argo}
 mkdir -p "$VA_TMP"
