@@ -14,8 +14,8 @@ PKGS=(
 	libelf-dev bc dwarves kmod
 	# static checks
 	sparse codespell
-	# firmware tables
-	acpica-tools
+	# firmware tables (ACPI SSDT, Device Tree)
+	acpica-tools device-tree-compiler
 	# images and booting
 	qemu-system-x86 debootstrap cpio busybox-static xz-utils zstd gzip
 	rsync coreutils
