@@ -8,6 +8,9 @@
 #   --log FILE      also write the whole console output to FILE
 #   --quiet         do not stream the console to stdout (use with --log)
 #   --timeout S     kill QEMU after S seconds (default 600; exit status 124)
+#   --acpitable F   add the ACPI table in file F (e.g. the SSDT of
+#                   scripts/mk-firmware.sh) to the machine's tables, which
+#                   dom0 reads (QEMU -acpitable file=F; repeatable)
 #   --flask         boot the XSM/Flask build (scripts/build-xen.sh --flask)
 #                   with flask=enforcing
 #   --shell         interactive debugging: dom0 drops to a shell on the
@@ -20,6 +23,7 @@
 #   VA_QEMU_MEM          QEMU memory in MiB (default 2048)
 #   VA_DOM0_MEM          dom0_mem (default 1024M)
 #   VA_QEMU_EXTRA        extra QEMU arguments (word-split)
+#   VA_ACPITABLES        more --acpitable files, separated by ':'
 # Exit status: the rc of /opt/va/run from "VA-DOM0-DONE rc=N" (255 when dom0's
 # /init failed), 124 on timeout, 125 when dom0 never reported completion
 # (e.g. Xen or dom0 crashed).
@@ -28,6 +32,7 @@ set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
 overlays=()
+acpitables=()
 logfile=
 quiet=0
 tmo=600
@@ -38,18 +43,29 @@ while [ $# -gt 0 ]; do
 	--overlay) [ $# -ge 2 ] || die "--overlay needs a directory"
 		[ -d "$2" ] || die "--overlay $2: not a directory"
 		overlays+=("$(cd "$2" && pwd)"); shift ;;
+	--acpitable) [ $# -ge 2 ] || die "--acpitable needs a file"
+		acpitables+=("$2"); shift ;;
 	--log) [ $# -ge 2 ] || die "--log needs a file"; logfile=$2; shift ;;
 	--quiet) quiet=1 ;;
 	--timeout) [ $# -ge 2 ] || die "--timeout needs seconds"; tmo=$2; shift ;;
 	--flask) flask=1 ;;
 	--shell) shell=1 ;;
-	-h | --help) sed -n '2,31p' "$0"; exit 0 ;;
+	-h | --help) sed -n '2,30p' "$0"; exit 0 ;;
 	--) shift; break ;;
 	*) die "unknown argument: $1 (see --help)" ;;
 	esac
 	shift
 done
 case $tmo in '' | *[!0-9]*) die "--timeout: not a number: $tmo" ;; esac
+if [ -n "${VA_ACPITABLES:-}" ]; then
+	IFS=: read -r -a t <<<"$VA_ACPITABLES"
+	acpitables+=("${t[@]}")
+fi
+for t in ${acpitables[@]+"${acpitables[@]}"}; do
+	[ -f "$t" ] || die "--acpitable $t: no such file"
+	[[ $(head -c 4 "$t") =~ ^[A-Z0-9_]{4}$ ]] ||
+		die "--acpitable $t: not an ACPI table (no signature)"
+done
 
 need_cmd qemu-system-x86_64 timeout cpio gzip
 
@@ -91,6 +107,9 @@ qemu=(qemu-system-x86_64 -accel tcg -cpu qemu64,+svm -smp 2
 	-display none -vga none -serial stdio -monitor none
 	-kernel "$xen" -append "$xcmd"
 	-initrd "$(esc "$VMLINUZ") $kcmd,$(esc "$work/initrd")")
+for t in ${acpitables[@]+"${acpitables[@]}"}; do
+	qemu+=(-acpitable "file=$(esc "$t")")
+done
 # shellcheck disable=SC2206
 [ -z "${VA_QEMU_EXTRA:-}" ] || qemu+=(${VA_QEMU_EXTRA})
 qemu+=("$@")
