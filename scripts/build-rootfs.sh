@@ -10,7 +10,8 @@
 #   needs (uncompressed .ko + depmod), and /init (scripts/dom0-init.sh).
 # domu-base: busybox-static + the domU modules (virtio, xen front-ends) +
 #   /init (scripts/domu-init.sh), which runs /opt/va/domu-run if present.
-# Extra modules: VA_DOM0_EXTRA_MODULES / VA_DOMU_EXTRA_MODULES (names).
+# Modules: VA_DOM0_MODULES / VA_DOMU_MODULES in lib.sh; extra ones:
+#   VA_DOM0_EXTRA_MODULES / VA_DOMU_EXTRA_MODULES (names).
 # Cache: $VA_CACHE/dom0-tree-$VA_SUITE/ (debootstrap tree, reused across
 #   kernels), $VA_CACHE/rootfs-$KVER/ (the two images).
 set -euo pipefail
@@ -32,12 +33,6 @@ if stamp_ok "$out"; then
 	print_vars
 	exit 0
 fi
-
-DOM0_MODULES="xenfs xen-evtchn xen-gntdev xen-gntalloc xen-privcmd
-	xen-blkback xen-netback loop tun virtio_blk virtio_net virtio-rng
-	virtio_mmio vhost_iotlb ${VA_DOM0_EXTRA_MODULES:-}"
-DOMU_MODULES="virtio_blk virtio_net virtio-rng virtio_console virtio_mmio
-	xen-blkfront xen-netfront ${VA_DOMU_EXTRA_MODULES:-}"
 
 need_cmd cpio gzip find depmod modprobe xz
 eval "$("$VA_SCRIPTS/fetch-kernel.sh" --env)"
@@ -67,30 +62,6 @@ if ! stamp_ok "$tree"; then
 	stamp_set "$tree"
 fi
 
-# copy_modules DESTROOT NAMES...: copy modules and their dependencies from the
-# unpacked kernel, uncompressed, then depmod.
-copy_modules() {
-	local dest=$1 m f rel
-	shift
-	local files
-	files=$(for m in "$@"; do
-		modprobe -S "$KVER" -d "$KERNEL_DIR/root" --show-depends "$m" ||
-			die "module $m not found for $KVER"
-	done | awk '$1 == "insmod" { print $2 }' | sort -u)
-	for f in $files; do
-		f=${f#"$KERNEL_DIR/root"}
-		rel=${f#/lib/modules/"$KVER"/}
-		rel=${rel#/usr/lib/modules/"$KVER"/}
-		mkdir -p "$dest/lib/modules/$KVER/$(dirname "$rel")"
-		case $f in
-		*.xz) xz -dc "$KERNEL_DIR/root$f" >"$dest/lib/modules/$KVER/${rel%.xz}" ;;
-		*) cp "$KERNEL_DIR/root$f" "$dest/lib/modules/$KVER/$rel" ;;
-		esac
-	done
-	cp "$MODDIR"/modules.order "$MODDIR"/modules.builtin* "$dest/lib/modules/$KVER/"
-	depmod -b "$dest" "$KVER"
-}
-
 pack() { # pack DIR OUT.cpio.gz (padded: see va_initrd in lib.sh)
 	va_mkcpio "$1" | gzip -6 >"$2.tmp"
 	truncate -s %512 "$2.tmp"
@@ -106,7 +77,7 @@ log "rootfs: assembling dom0-base ($KVER)"
 mkdir -p "$stage/dom0"
 cp -a "$tree/root/." "$stage/dom0/"
 # shellcheck disable=SC2086 # word lists
-copy_modules "$stage/dom0" $DOM0_MODULES
+va_copy_modules "$stage/dom0" $VA_DOM0_MODULES
 install -m 0755 "$VA_SCRIPTS/dom0-init.sh" "$stage/dom0/init"
 mkdir -p "$stage/dom0/var/log/xen/console" "$stage/dom0/var/lib/xen" \
 	"$stage/dom0/var/lib/xenstored" "$stage/dom0/run" "$stage/dom0/tmp" \
@@ -127,7 +98,7 @@ for a in $("$bb" --list-full); do
 done
 echo 'root:x:0:0:root:/root:/bin/sh' >"$d/etc/passwd"
 # shellcheck disable=SC2086
-copy_modules "$d" $DOMU_MODULES
+va_copy_modules "$d" $VA_DOMU_MODULES
 install -m 0755 "$VA_SCRIPTS/domu-init.sh" "$d/init"
 pack "$d" "$out/domu-base.cpio.gz"
 

@@ -138,3 +138,39 @@ va_initrd() {
 	done
 	mv "$out.tmp" "$out"
 }
+
+# The Debian kernel modules in the cached initramfs images (build-rootfs.sh):
+# what dom0 needs for the toolstack and the back-ends, and the stock virtio
+# and Xen front-end drivers of the guests.
+VA_DOM0_MODULES="xenfs xen-evtchn xen-gntdev xen-gntalloc xen-privcmd
+	xen-blkback xen-netback loop tun virtio_blk virtio_net virtio-rng
+	virtio_mmio vhost_iotlb ${VA_DOM0_EXTRA_MODULES:-}"
+VA_DOMU_MODULES="virtio_blk virtio_net virtio-rng virtio_console virtio_mmio
+	xen-blkfront xen-netfront ${VA_DOMU_EXTRA_MODULES:-}"
+
+# va_copy_modules DESTROOT NAMES...: copy modules and their dependencies from
+# the unpacked kernel (KVER, KERNEL_DIR, MODDIR: fetch-kernel.sh --env),
+# uncompressed, into DESTROOT/lib/modules/KVER/, then depmod there. Modules
+# already placed in that tree (e.g. the project's own, in extra/) are
+# indexed too.
+va_copy_modules() {
+	local dest=$1 m f rel
+	shift
+	local files
+	files=$(for m in "$@"; do
+		modprobe -S "$KVER" -d "$KERNEL_DIR/root" --show-depends "$m" ||
+			die "module $m not found for $KVER"
+	done | awk '$1 == "insmod" { print $2 }' | sort -u)
+	for f in $files; do
+		f=${f#"$KERNEL_DIR/root"}
+		rel=${f#/lib/modules/"$KVER"/}
+		rel=${rel#/usr/lib/modules/"$KVER"/}
+		mkdir -p "$dest/lib/modules/$KVER/$(dirname "$rel")"
+		case $f in
+		*.xz) xz -dc "$KERNEL_DIR/root$f" >"$dest/lib/modules/$KVER/${rel%.xz}" ;;
+		*) cp "$KERNEL_DIR/root$f" "$dest/lib/modules/$KVER/$rel" ;;
+		esac
+	done
+	cp "$MODDIR"/modules.order "$MODDIR"/modules.builtin* "$dest/lib/modules/$KVER/"
+	depmod -b "$dest" "$KVER"
+}

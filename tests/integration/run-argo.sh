@@ -20,25 +20,21 @@
 set -euo pipefail
 top=$(cd "$(dirname "$0")/../.." && pwd)
 # shellcheck disable=SC1091
-# shellcheck disable=SC1091
 . "$top/scripts/lib.sh"
+# shellcheck source=tests/integration/run-lib.sh
+. "$top/tests/integration/run-lib.sh"
 
-script=dom0-argo.sh
+RL_SCRIPT=dom0-argo.sh
+RL_LOG=${TMPDIR:-/tmp}/va-argo.log
 ko=$top/drivers/xen/argo/xen-argo.ko
-logf=${TMPDIR:-/tmp}/va-argo.log
-tmo=900
-verbose=0
 while [ $# -gt 0 ]; do
 	case $1 in
-	--bench) script=bench-argo.sh ;;
-	--demo) script=demo-argo.sh ;;
-	--script) script=$2; shift ;;
-	--ko) ko=$2; shift ;;
-	--log) logf=$2; shift ;;
-	--timeout) tmo=$2; shift ;;
-	--verbose) verbose=1 ;;
+	--bench) RL_SCRIPT=bench-argo.sh ;;
+	--demo) RL_SCRIPT=demo-argo.sh ;;
+	--ko) [ $# -ge 2 ] || die "--ko needs a file"; ko=$2; shift ;;
 	-h | --help) sed -n '2,19p' "$0"; exit 0 ;;
-	*) die "unknown argument: $1 (see --help)" ;;
+	*) rl_opt "$@" || die "unknown argument: $1 (see --help)"
+		shift $((RL_N - 1)) ;;
 	esac
 	shift
 done
@@ -47,53 +43,14 @@ for f in "$ko" "$api_ko"; do
 	[ -f "$f" ] || die "$f not found: run make first"
 done
 
-make -s -C "$top/tools/argo" >/dev/null
-eval "$("$VA_SCRIPTS/fetch-kernel.sh" --env)"
-
-work=$(mktemp -d "${TMPDIR:-/tmp}/va-argo.XXXXXX")
-trap 'rm -rf "$work"' EXIT
-
-# domU: /opt/va/domu-run, the tool, the module, the shared library
-u=$work/domu/opt/va
-mkdir -p "$u/bin" "$u/modules" "$u/integration"
-install -m 0755 "$top/tests/integration/domu-argo.sh" "$u/domu-run"
-install -m 0644 "$top/tests/integration/lib.sh" "$u/integration/"
-install -m 0755 "$top/tools/argo/argo" "$u/bin/"
-install -m 0644 "$ko" "$api_ko" "$u/modules/"
-
+rl_setup va-argo
+# domU: /opt/va/domu-run, the tool, the modules, the shared library
+rl_domu_script "$top/tests/integration/domu-argo.sh"
+rl_modules "$ko" "$api_ko"
 # dom0: /opt/va/run starts the chosen script
-d=$work/dom0/opt/va
-mkdir -p "$d/bin" "$d/modules" "$d/guest" "$d/integration"
-install -m 0755 "$top/tools/argo/argo" "$d/bin/"
-install -m 0644 "$ko" "$api_ko" "$d/modules/"
-install -m 0755 "$top"/tests/integration/*.sh "$d/integration/"
-cp "$VMLINUZ" "$d/guest/vmlinuz"
-"$VA_SCRIPTS/mk-domu-initrd.sh" "$work/domu" "$d/guest/domu-argo.img"
-{
-	echo '#!/bin/sh'
-	for v in ARGO_TESTS BP_COUNT BENCH_SIZES BENCH_SECONDS BENCH_GUESTS PROBE_EXPECT; do
-		[ -z "${!v+x}" ] || printf "%s='%s'; export %s\n" "$v" "${!v}" "$v"
-	done
-	echo "exec sh /opt/va/integration/$script"
-} >"$d/run"
-chmod 0755 "$d/run"
-
-args=(--overlay "$work/dom0" --log "$logf" --timeout "$tmo")
-[ $verbose = 1 ] || args+=(--quiet)
-set +e
-"$VA_SCRIPTS/run-xen.sh" "${args[@]}"
-rc=$?
-set -e
-# Renumber: the dom0 scripts print one TAP stream, but be safe.
-awk '
-	/^(not )?ok [0-9]+/ {
-		n++
-		sub(/^ok [0-9]+/, "ok " n)
-		sub(/^not ok [0-9]+/, "not ok " n)
-		print
-		next
-	}
-	/^# / || /^Bail out!/ { print }
-	END { print "1.." n }
-' <(grep -a -v '^1\.\.' "$logf")
+"$VA_SCRIPTS/mk-domu-initrd.sh" "$RL_WORK/domu" "$RL_DOM0/guest/domu-argo.img"
+rl_run_script "$RL_SCRIPT" ARGO_TESTS BP_COUNT BENCH_SIZES BENCH_SECONDS \
+	BENCH_GUESTS PROBE_EXPECT
+rc=0
+rl_boot || rc=$?
 exit $rc
