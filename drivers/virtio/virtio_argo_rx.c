@@ -1,0 +1,293 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * virtio-argo: everything the back-end sends.
+ *
+ * xen-argo calls data_ready from the VIRQ; the messages are consumed in a
+ * work item, always and without waiting for anything (the front-end
+ * always drains its ring, which is what keeps the protocol free of
+ * deadlock). Each Argo message is split into frames and every frame is
+ * checked before it is used: the back-end is not trusted. DATA responses
+ * are copied straight from the ring into the chain's writable buffers,
+ * then the chain goes on the used ring and the driver's callback runs.
+ */
+#include <linux/virtio_config.h>
+#include <linux/virtio_ring.h>
+#include "virtio_argo_priv.h"
+
+/* Argo messages per run of the work; it requeues itself for the rest. */
+#define VA_RX_BUDGET	64
+
+static void va_rx_data(struct va_bus *bus, const struct argo_ring *ring,
+		       const struct argo_msg *msg, u32 pos,
+		       const struct virtio_argo_hdr *hdr, u32 size)
+{
+	struct virtio_argo_data_resp r;
+	u16 num = le16_to_cpu(hdr->dev_num);
+	u32 n = size - VIRTIO_ARGO_DATA_HDR_LEN;
+	struct va_chain *c;
+	struct va_vdev *vd;
+	struct va_vq *vvq;
+	u16 index, chain;
+	const char *why;
+	u32 status;
+
+	if (size < VIRTIO_ARGO_DATA_HDR_LEN ||
+	    argo_msg_read(ring, msg, pos + sizeof(*hdr), &r, sizeof(r))) {
+		atomic64_inc(&bus->stats.dropped);
+		return;
+	}
+	vd = va_vdev_get(bus, num);
+	if (!vd) {
+		atomic64_inc(&bus->stats.dropped);
+		return;
+	}
+	index = le16_to_cpu(r.vq);
+	chain = le16_to_cpu(r.chain);
+	status = le32_to_cpu(r.status);
+
+	spin_lock_bh(&vd->cb_lock);
+	if (vd->quiesced || vd->broken) {
+		/* Reset or broken: whatever is in flight is unused. */
+		atomic64_inc(&bus->stats.stale);
+		goto out;
+	}
+	vvq = index < vd->nvqs ? vd->vqs[index] : NULL;
+	if (!vvq) {
+		va_vdev_broken(vd, "DATA response for a queue not set up");
+		goto out;
+	}
+	if (le32_to_cpu(r.epoch) != vvq->epoch) {
+		atomic64_inc(&bus->stats.stale);
+		dev_dbg_ratelimited(&vd->vdev.dev,
+				    "queue %u: dropped a response of epoch %u (now %u)\n",
+				    index, le32_to_cpu(r.epoch), vvq->epoch);
+		goto out;
+	}
+	if (chain >= vvq->num || !vvq->chains[chain].in_flight) {
+		va_vdev_broken(vd, "DATA response for a chain not in flight");
+		goto out;
+	}
+	c = &vvq->chains[chain];
+	if (!READ_ONCE(c->out_done)) {
+		va_vdev_broken(vd, "DATA response before the request was sent");
+		goto out;
+	}
+	why = va_check_data_resp(&r, n, c);
+	if (why) {
+		va_vdev_broken(vd, why);
+		goto out;
+	}
+	if (status) {
+		dev_err_ratelimited(&vd->vdev.dev,
+				    "queue %u: back-end refused chain %u: error %u\n",
+				    index, chain, status);
+		va_vdev_broken(vd, "back-end refused a chain");
+		goto out;
+	}
+	if (va_chain_write(vvq, chain, c->received, ring, msg,
+			   pos + VIRTIO_ARGO_DATA_HDR_LEN, n)) {
+		va_vdev_broken(vd, "response larger than the writable buffers");
+		goto out;
+	}
+	c->started = true;
+	c->used_len = le32_to_cpu(r.used_len);
+	c->received += n;
+	if (c->received == c->used_len) {
+		u16 old = vvq->used_idx;
+
+		c->in_flight = false;
+		va_vring_used(vvq, chain, c->used_len);
+		atomic64_inc(&bus->stats.completions);
+		if (va_vring_need_irq(vvq, old))
+			vring_interrupt(0, vvq->vq);
+	}
+out:
+	spin_unlock_bh(&vd->cb_lock);
+	va_vdev_put(vd);
+}
+
+static void va_rx_error_reply(struct va_bus *bus,
+			      const struct virtio_argo_hdr *req, u32 code)
+{
+	struct {
+		struct virtio_argo_hdr hdr;
+		struct virtio_argo_error e;
+	} __packed f = {
+		.e = { .msg_id = req->msg_id, .code = cpu_to_le32(code) },
+	};
+
+	va_hdr_init(&f.hdr, (req->type & VIRTIO_ARGO_TYPE_BUS) |
+		    VIRTIO_ARGO_TYPE_RESPONSE, VIRTIO_ARGO_MSG_ERROR,
+		    le16_to_cpu(req->dev_num), le16_to_cpu(req->token),
+		    sizeof(f));
+	va_tx_post_oneway(bus, &f, sizeof(f));
+}
+
+/* Requests and events of the bus namespace from the back-end. */
+static void va_rx_bus(struct va_bus *bus, u8 *frame, u32 size)
+{
+	struct virtio_argo_hdr *hdr = (void *)frame;
+	const struct virtio_argo_event_device *ev = (void *)(frame +
+							     sizeof(*hdr));
+	const u32 small = sizeof(*hdr) + 4;
+
+	if (hdr->dev_num) {
+		atomic64_inc(&bus->stats.dropped);
+		return;
+	}
+	switch (hdr->msg_id) {
+	case VIRTIO_ARGO_BUS_PING:
+		if (size != small)
+			break;
+		hdr->type |= VIRTIO_ARGO_TYPE_RESPONSE;
+		va_tx_post_oneway(bus, frame, size);
+		return;
+	case VIRTIO_ARGO_BUS_EVENT_DEVICE:
+		if (size != small)
+			break;
+		va_bus_event_device(bus, le16_to_cpu(ev->device_number),
+				    le16_to_cpu(ev->state));
+		return;
+	case VIRTIO_ARGO_BUS_GOODBYE:
+		if (size != small)
+			break;
+		va_bus_lost(bus, "back-end said goodbye");
+		return;
+	default:
+		if (!(hdr->msg_id & VIRTIO_ARGO_ID_EVENT)) {
+			va_rx_error_reply(bus, hdr, VIRTIO_ARGO_E_UNSUPPORTED);
+			return;
+		}
+		break;
+	}
+	atomic64_inc(&bus->stats.dropped);
+}
+
+/* Requests and events of the transport namespace from the back-end. */
+static void va_rx_transport(struct va_bus *bus, const u8 *frame, u32 size)
+{
+	const struct virtio_argo_hdr *hdr = (const void *)frame;
+	const struct virtio_argo_event_config *ev;
+	struct va_vdev *vd;
+	const char *why;
+	u32 fixed = sizeof(*hdr) + sizeof(*ev);
+
+	if (hdr->msg_id != VIRTIO_ARGO_MSG_EVENT_CONFIG) {
+		if (!(hdr->msg_id & VIRTIO_ARGO_ID_EVENT))
+			va_rx_error_reply(bus, hdr, VIRTIO_ARGO_E_UNSUPPORTED);
+		else
+			atomic64_inc(&bus->stats.dropped);
+		return;
+	}
+	vd = va_vdev_get(bus, le16_to_cpu(hdr->dev_num));
+	if (!vd || size < fixed) {
+		atomic64_inc(&bus->stats.dropped);
+		goto out;
+	}
+	ev = (const void *)(frame + sizeof(*hdr));
+	why = va_check_event_config(ev, size - fixed, vd->info.config_size);
+	if (why) {
+		dev_warn_ratelimited(&vd->vdev.dev,
+				     "dropped a configuration event: %s\n", why);
+		atomic64_inc(&bus->stats.dropped);
+		/* Something changed: read it all again. */
+		WRITE_ONCE(vd->config_stale, true);
+		va_bus_kick(bus);
+		goto out;
+	}
+	va_vdev_config_event(vd, ev, frame + fixed, size - fixed);
+out:
+	if (vd)
+		va_vdev_put(vd);
+}
+
+/* One frame. Return: false for a framing error. */
+static bool va_rx_frame(struct va_bus *bus, const struct argo_ring *ring,
+			const struct argo_msg *msg, u32 pos,
+			const struct virtio_argo_hdr *hdr, u32 size)
+{
+	u8 type = hdr->type & (VIRTIO_ARGO_TYPE_RESPONSE |
+			       VIRTIO_ARGO_TYPE_BUS);
+
+	if (type == VIRTIO_ARGO_TYPE_RESPONSE &&
+	    hdr->msg_id == VIRTIO_ARGO_MSG_DATA) {
+		va_rx_data(bus, ring, msg, pos, hdr, size);
+		return true;
+	}
+	if (size > VA_CTRL_FRAME_MAX ||
+	    argo_msg_read(ring, msg, pos, bus->rx_frame, size)) {
+		atomic64_inc(&bus->stats.dropped);
+		return true;
+	}
+	if (type & VIRTIO_ARGO_TYPE_RESPONSE)
+		va_ctrl_response(bus, bus->rx_frame, size);
+	else if (type & VIRTIO_ARGO_TYPE_BUS)
+		va_rx_bus(bus, bus->rx_frame, size);
+	else
+		va_rx_transport(bus, bus->rx_frame, size);
+	return true;
+}
+
+static int va_rx_msg(struct argo_ring *ring, const struct argo_msg *msg,
+		     void *arg)
+{
+	struct va_bus *bus = arg;
+	struct virtio_argo_hdr hdr;
+	u32 pos = 0, size;
+
+	if (msg->src_domid != bus->be_domid || msg->src_port != bus->be_port ||
+	    msg->type != VIRTIO_ARGO_ARGO_TYPE || (msg->len && msg->len < 8)) {
+		atomic64_inc(&bus->stats.dropped);
+		dev_dbg_ratelimited(&bus->dev,
+				    "dropped a message from %u:%#x type %#x, %u bytes\n",
+				    msg->src_domid, msg->src_port, msg->type,
+				    msg->len);
+		return ARGO_RECV_NEXT;
+	}
+	atomic64_inc(&bus->stats.rx_msgs);
+	atomic64_add(msg->len, &bus->stats.rx_bytes);
+	WRITE_ONCE(bus->last_rx, jiffies);
+
+	while (pos < msg->len) {
+		if (msg->len - pos < sizeof(hdr) ||
+		    argo_msg_read(ring, msg, pos, &hdr, sizeof(hdr)))
+			goto framing;
+		size = le16_to_cpu(hdr.msg_size);
+		if (size < sizeof(hdr) || size > msg->len - pos)
+			goto framing;
+		if (!va_rx_frame(bus, ring, msg, pos, &hdr, size))
+			goto framing;
+		pos += size;
+	}
+	return ARGO_RECV_NEXT;
+
+framing:
+	dev_err_ratelimited(&bus->dev,
+			    "framing error at byte %u of a %u-byte message: dropping the connection\n",
+			    pos, msg->len);
+	va_bus_lost(bus, "framing error");
+	return ARGO_RECV_NEXT;
+}
+
+void va_rx_work(struct work_struct *work)
+{
+	struct va_bus *bus = container_of(work, struct va_bus, rx_work);
+	int ret;
+
+	if (READ_ONCE(bus->dead))
+		return;
+	ret = argo_ring_recv(bus->ring, va_rx_msg, bus, VA_RX_BUDGET);
+	if (ret == VA_RX_BUDGET)
+		queue_work(va_wq, &bus->rx_work);
+	else if (ret == -EPROTO)
+		va_bus_lost(bus, "receive ring is corrupt");
+}
+
+/* xen-argo: messages are waiting in our ring (hard IRQ). */
+void va_data_ready(struct argo_ring *ring, void *priv)
+{
+	struct va_bus *bus = priv;
+
+	if (!READ_ONCE(bus->dead))
+		queue_work(va_wq, &bus->rx_work);
+}

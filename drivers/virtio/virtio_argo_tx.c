@@ -1,0 +1,418 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * virtio-argo: everything the front-end sends, in one FIFO per bus.
+ *
+ * Control frames go first, each in its own Argo message; then DATA:
+ * the chains the driver made available, one at a time per connection
+ * (the back-end reassembles at most one partial request), batched several
+ * frames to an Argo message when they are small. The readable bytes are
+ * sent in place from the guest's buffers: the iovecs point into them and
+ * Xen copies straight from there to the back-end's ring.
+ *
+ * A message that meets a full ring (-EAGAIN) is kept as built and sent
+ * again when xen-argo calls space_ready (or its 1 s safety poll does).
+ * Nothing here sleeps: virtqueue notify calls in from atomic context.
+ */
+#include <linux/overflow.h>
+#include <linux/slab.h>
+#include <linux/virtio_config.h>
+#include "virtio_argo_priv.h"
+
+/* Argo messages a notify may send before it leaves the rest to tx_work. */
+#define VA_TX_BUDGET_NOTIFY	4
+#define VA_TX_BUDGET_WORK	16
+
+static void va_tx_clear_pending(struct va_bus *bus)
+{
+	if (bus->pend_ctrl && bus->pend_ctrl->oneway)
+		kfree(bus->pend_ctrl);
+	bus->pend_niov = 0;
+	bus->pend_vd = NULL;
+	bus->pend_ctrl = NULL;
+}
+
+/*
+ * Send the pending message. Errors other than a full ring end the
+ * connection or, for an access control refusal, the bus: a retry loop
+ * would only fill the log.
+ */
+static int va_tx_send_pending(struct va_bus *bus)
+{
+	size_t bytes = 0;
+	unsigned int i;
+	int ret;
+
+	for (i = 0; i < bus->pend_niov; i++)
+		bytes += bus->pend_iov[i].iov_len;
+	ret = argo_sendv(bus->ring, bus->be_domid, bus->be_port,
+			 VIRTIO_ARGO_ARGO_TYPE, bus->pend_iov, bus->pend_niov);
+	if (ret == -EAGAIN) {
+		atomic64_inc(&bus->stats.tx_eagain);
+		return ret;
+	}
+	va_tx_clear_pending(bus);
+	if (ret >= 0) {
+		atomic64_inc(&bus->stats.tx_msgs);
+		atomic64_add(bytes, &bus->stats.tx_bytes);
+		return 0;
+	}
+	switch (ret) {
+	case -EPERM:
+	case -EACCES:
+		if (!bus->xsm_denied)
+			dev_err(&bus->dev,
+				"Argo refused sending to domain %u port %#x (%d): the XSM policy forbids this pair of domains\n",
+				bus->be_domid, bus->be_port, ret);
+		bus->xsm_denied = true;
+		va_bus_lost(bus, "access control refused the send");
+		break;
+	case -ECONNREFUSED:
+		va_bus_lost(bus, "back-end ring is gone");
+		break;
+	case -ESRCH:
+		va_bus_lost(bus, "back-end domain is gone");
+		break;
+	default:
+		dev_err_ratelimited(&bus->dev, "send of %zu bytes failed: %d\n",
+				    bytes, ret);
+		va_bus_lost(bus, "send failed");
+		break;
+	}
+	return ret;
+}
+
+/* Move the next control frame into the pending slot. */
+static bool va_tx_build_ctrl(struct va_bus *bus)
+{
+	struct va_ctrl *c;
+
+	c = list_first_entry_or_null(&bus->tx_ctrl, struct va_ctrl, tx_node);
+	if (!c)
+		return false;
+	list_del_init(&c->tx_node);
+	bus->pend_iov[0].iov_base = c->frame;
+	bus->pend_iov[0].iov_len = c->len;
+	bus->pend_niov = 1;
+	bus->pend_ctrl = c;
+	return true;
+}
+
+/* Take the next available chain of a queue as the partial chain. */
+static bool va_tx_next_chain(struct va_bus *bus, struct va_vq *vvq)
+{
+	struct va_chain *c;
+	u32 out_len, in_len;
+	u16 head;
+	int ret;
+
+	if (!va_vring_avail(vvq, &head))
+		return false;
+	if (head >= vvq->num || vvq->chains[head].in_flight) {
+		va_vdev_broken(vvq->vd, "driver made a bad chain available");
+		return false;
+	}
+	ret = va_chain_lengths(vvq, head, &out_len, &in_len);
+	if (ret) {
+		va_vdev_broken(vvq->vd, "malformed descriptor chain");
+		return false;
+	}
+	if (out_len > bus->max_chain || in_len > bus->max_chain) {
+		dev_err_ratelimited(&vvq->vd->vdev.dev,
+				    "chain of %u+%u bytes exceeds the back-end's limit of %u\n",
+				    out_len, in_len, bus->max_chain);
+		va_vdev_broken(vvq->vd, "chain larger than max_chain");
+		return false;
+	}
+	c = &vvq->chains[head];
+	*c = (struct va_chain){
+		.in_flight = true, .out_len = out_len, .in_len = in_len,
+	};
+	bus->cur_vq = vvq;
+	bus->cur_head = head;
+	bus->cur_off = 0;
+	atomic64_inc(&bus->stats.chains);
+	return true;
+}
+
+/*
+ * Add fragments of the partial chain to the message being built, as long
+ * as whole frames fit (iovecs and the peer's max_msg).
+ *
+ * Return: true if the chain's last fragment is in the message.
+ */
+static bool va_tx_add_fragments(struct va_bus *bus, u32 *msg_len)
+{
+	struct va_vq *vvq = bus->cur_vq;
+	struct va_chain *c = &vvq->chains[bus->cur_head];
+	u32 frag_max = min_t(u32, VIRTIO_ARGO_MAX_FRAME, bus->peer_max_msg) -
+		       VIRTIO_ARGO_DATA_HDR_LEN;
+
+	for (;;) {
+		unsigned int k = bus->pend_niov, pieces;
+		struct va_data_frame *f;
+		u32 room, n;
+
+		if (k >= VA_TX_IOV ||
+		    *msg_len + VIRTIO_ARGO_DATA_HDR_LEN > bus->peer_max_msg)
+			return false;
+		room = min(frag_max, bus->peer_max_msg - *msg_len -
+			   VIRTIO_ARGO_DATA_HDR_LEN);
+		room = min(room, c->out_len - bus->cur_off);
+		pieces = 0;
+		n = 0;
+		if (room) {
+			if (k + 1 >= VA_TX_IOV)
+				return false;
+			pieces = va_chain_out_iov(vvq, bus->cur_head,
+						  bus->cur_off, room,
+						  &bus->pend_iov[k + 1],
+						  VA_TX_IOV - k - 1, &n);
+			if (!n) {
+				/* Walked before; only a changed chain fails. */
+				va_vdev_broken(vvq->vd, "chain changed in flight");
+				bus->cur_vq = NULL;
+				return false;
+			}
+		}
+		f = &bus->pend_frame[k];
+		va_hdr_init(&f->hdr, 0, VIRTIO_ARGO_MSG_DATA, vvq->vd->num, 0,
+			    VIRTIO_ARGO_DATA_HDR_LEN + n);
+		f->vq = cpu_to_le16(vvq->index);
+		f->chain = cpu_to_le16(bus->cur_head);
+		f->epoch = cpu_to_le32(vvq->epoch);
+		f->out_len = cpu_to_le32(c->out_len);
+		f->in_len = cpu_to_le32(c->in_len);
+		f->offset = cpu_to_le32(bus->cur_off);
+		f->reserved = 0;
+		bus->pend_iov[k].iov_base = f;
+		bus->pend_iov[k].iov_len = sizeof(*f);
+		bus->pend_niov = k + 1 + pieces;
+		*msg_len += VIRTIO_ARGO_DATA_HDR_LEN + n;
+		bus->cur_off += n;
+		if (bus->cur_off == c->out_len) {
+			/* Before the send: the reply may beat sendv's return. */
+			WRITE_ONCE(c->out_done, true);
+			bus->cur_vq = NULL;
+			return true;
+		}
+	}
+}
+
+/*
+ * Build one Argo message of DATA frames, all for one device, so that a
+ * reset of the device can drop the message whole if it is still pending.
+ */
+static bool va_tx_build_data(struct va_bus *bus)
+{
+	struct va_vdev *vd = NULL;
+	u32 msg_len = 0;
+
+	while (bus->pend_niov < VA_TX_IOV) {
+		struct va_vq *vvq = bus->cur_vq;
+
+		if (!vvq) {
+			vvq = list_first_entry_or_null(&bus->tx_vqs,
+						       struct va_vq, tx_node);
+			if (!vvq || (vd && vvq->vd != vd))
+				break;
+			if (vvq->vd->broken || !va_tx_next_chain(bus, vvq)) {
+				list_del_init(&vvq->tx_node);
+				vvq->queued = false;
+				continue;
+			}
+		}
+		vd = vvq->vd;
+		bus->pend_vd = vd;
+		if (!va_tx_add_fragments(bus, &msg_len))
+			break;
+		/* Chain done: let the other queues have the next turn. */
+		if (vvq->queued)
+			list_move_tail(&vvq->tx_node, &bus->tx_vqs);
+	}
+	return bus->pend_niov;
+}
+
+/**
+ * va_tx_run() - send what is queued, until the ring is full or @budget
+ * @bus: the bus; its tx_lock held
+ * @budget: most Argo messages to send; what is left goes to tx_work
+ */
+void va_tx_run(struct va_bus *bus, unsigned int budget)
+{
+	lockdep_assert_held(&bus->tx_lock);
+
+	while (bus->ring) {
+		if (!bus->pend_niov) {
+			if (!va_tx_build_ctrl(bus) &&
+			    (READ_ONCE(bus->state) != VA_CONNECTED ||
+			     !va_tx_build_data(bus)))
+				return;
+		}
+		if (!budget--) {
+			queue_work(va_wq, &bus->tx_work);
+			return;
+		}
+		if (va_tx_send_pending(bus))
+			return;
+	}
+}
+
+void va_tx_work(struct work_struct *work)
+{
+	struct va_bus *bus = container_of(work, struct va_bus, tx_work);
+	unsigned long flags;
+
+	spin_lock_irqsave(&bus->tx_lock, flags);
+	va_tx_run(bus, VA_TX_BUDGET_WORK);
+	spin_unlock_irqrestore(&bus->tx_lock, flags);
+}
+
+/* xen-argo: the back-end's ring may have room again (hard IRQ). */
+void va_space_ready(struct argo_ring *ring, void *priv)
+{
+	struct va_bus *bus = priv;
+
+	queue_work(va_wq, &bus->tx_work);
+}
+
+/**
+ * va_tx_kick_vq() - the driver made chains available on a queue
+ * @vvq: the queue
+ *
+ * Called from virtqueue notify, in any context.
+ *
+ * Return: false only if the device is broken, which breaks the queue.
+ */
+bool va_tx_kick_vq(struct va_vq *vvq)
+{
+	struct va_bus *bus = vvq->vd->bus;
+	unsigned long flags;
+	bool ok;
+
+	spin_lock_irqsave(&bus->tx_lock, flags);
+	ok = !vvq->vd->broken;
+	if (ok && !vvq->vd->quiesced) {
+		if (!vvq->queued) {
+			list_add_tail(&vvq->tx_node, &bus->tx_vqs);
+			vvq->queued = true;
+		}
+		va_tx_run(bus, VA_TX_BUDGET_NOTIFY);
+	}
+	spin_unlock_irqrestore(&bus->tx_lock, flags);
+	return ok;
+}
+
+/**
+ * va_tx_queue_ctrl() - queue a control frame and send what can be sent
+ * @bus: the bus
+ * @c: the request, already on the bus's list of requests awaiting replies
+ */
+void va_tx_queue_ctrl(struct va_bus *bus, struct va_ctrl *c)
+{
+	unsigned long flags;
+
+	spin_lock_irqsave(&bus->tx_lock, flags);
+	list_add_tail(&c->tx_node, &bus->tx_ctrl);
+	va_tx_run(bus, VA_TX_BUDGET_NOTIFY);
+	spin_unlock_irqrestore(&bus->tx_lock, flags);
+}
+
+/**
+ * va_tx_unqueue_ctrl() - make sure a control frame is no longer referenced
+ * @bus: the bus
+ * @c: the request, about to be freed
+ */
+void va_tx_unqueue_ctrl(struct va_bus *bus, struct va_ctrl *c)
+{
+	unsigned long flags;
+
+	spin_lock_irqsave(&bus->tx_lock, flags);
+	if (!list_empty(&c->tx_node))
+		list_del_init(&c->tx_node);
+	if (bus->pend_ctrl == c)
+		va_tx_clear_pending(bus);
+	spin_unlock_irqrestore(&bus->tx_lock, flags);
+}
+
+/**
+ * va_tx_quiesce() - stop sending for a device and forget what is unsent
+ * @vd: the device, being reset or removed
+ *
+ * The back-end drops a partial chain of a device it resets, so an
+ * abandoned chain does not block the connection.
+ */
+void va_tx_quiesce(struct va_vdev *vd)
+{
+	struct va_bus *bus = vd->bus;
+	struct va_vq *vvq, *tmp;
+	unsigned long flags;
+
+	spin_lock_irqsave(&bus->tx_lock, flags);
+	vd->quiesced = true;
+	if (bus->pend_vd == vd)
+		va_tx_clear_pending(bus);
+	if (bus->cur_vq && bus->cur_vq->vd == vd)
+		bus->cur_vq = NULL;
+	list_for_each_entry_safe(vvq, tmp, &bus->tx_vqs, tx_node) {
+		if (vvq->vd != vd)
+			continue;
+		list_del_init(&vvq->tx_node);
+		vvq->queued = false;
+	}
+	spin_unlock_irqrestore(&bus->tx_lock, flags);
+
+	/* Wait for a completion in progress on another CPU. */
+	spin_lock_bh(&vd->cb_lock);
+	spin_unlock_bh(&vd->cb_lock);
+}
+
+/**
+ * va_tx_drop_all() - forget everything unsent, the connection is gone
+ * @bus: the bus
+ */
+void va_tx_drop_all(struct va_bus *bus)
+{
+	struct va_ctrl *c, *ctmp;
+	struct va_vq *vvq, *tmp;
+	unsigned long flags;
+
+	spin_lock_irqsave(&bus->tx_lock, flags);
+	va_tx_clear_pending(bus);
+	bus->cur_vq = NULL;
+	list_for_each_entry_safe(vvq, tmp, &bus->tx_vqs, tx_node) {
+		list_del_init(&vvq->tx_node);
+		vvq->queued = false;
+	}
+	/* Requests stay: their owners unlink them when they fail. */
+	list_for_each_entry_safe(c, ctmp, &bus->tx_ctrl, tx_node) {
+		if (!c->oneway)
+			continue;
+		list_del(&c->tx_node);
+		kfree(c);
+	}
+	spin_unlock_irqrestore(&bus->tx_lock, flags);
+}
+
+/**
+ * va_tx_post_oneway() - queue a frame that expects no answer
+ * @bus: the bus
+ * @frame: the frame, header included (copied)
+ * @len: its size
+ *
+ * For responses we owe the back-end (PING, ERROR). Any context.
+ *
+ * Return: 0 or -ENOMEM.
+ */
+int va_tx_post_oneway(struct va_bus *bus, const void *frame, u32 len)
+{
+	struct va_ctrl *c = kzalloc(struct_size(c, frame, len), GFP_ATOMIC);
+
+	if (!c)
+		return -ENOMEM;
+	INIT_LIST_HEAD(&c->node);
+	c->oneway = true;
+	c->len = len;
+	memcpy(c->frame, frame, len);
+	va_tx_queue_ctrl(bus, c);
+	return 0;
+}
