@@ -13,6 +13,7 @@
 #           wait_line FILE ERE SECS
 #           run_log NAME SECS CMD...  run in the foreground with a timeout,
 #                                  output in $VA_TMP/NAME.out; status
+# ACPI:     acpi_table_match AML | platform_dev_info DEV
 # Paths (environment): VA (default /opt/va), ARGO (the tool), ARGO_KO.
 
 VA=${VA:-/opt/va}
@@ -206,4 +207,31 @@ api_test() {
 	rmmod argo_api_test 2>/dev/null
 	dmesg | sed -n 's/^.*argo_api_test: //p' | grep -a -E '^((not )?ok [0-9]+ - |[0-9]+ passed, [0-9]+ failed)' >"$1"
 	grep -a -q -E '^[0-9]+ passed, 0 failed$' "$1"
+}
+
+# acpi_table_match AML: print the name (e.g. SSDT2) of the ACPI table in
+# /sys/firmware/acpi/tables whose AML body (everything after the 36-byte
+# header) is that of the file AML; return 1 if none is. The header is left
+# out because a firmware that installs the table (QEMU -acpitable, a
+# toolstack) may rewrite its checksum or creator fields.
+acpi_table_match() {
+	[ -d /sys/firmware/acpi/tables ] || return 1
+	dd if="$1" of="$VA_TMP/want.body" bs=36 skip=1 2>/dev/null || return 1
+	for _lib_t in /sys/firmware/acpi/tables/SSDT*; do
+		[ -f "$_lib_t" ] || continue
+		dd if="$_lib_t" of="$VA_TMP/have.body" bs=36 skip=1 2>/dev/null
+		if cmp -s "$VA_TMP/want.body" "$VA_TMP/have.body"; then
+			echo "${_lib_t##*/}"
+			return 0
+		fi
+	done
+	return 1
+}
+
+# platform_dev_info DEV: one line describing /sys/bus/platform/devices/DEV
+# and its ACPI node: "hid=... uid=... path=... modalias=...".
+platform_dev_info() {
+	_lib_d=/sys/bus/platform/devices/$1/firmware_node
+	echo "hid=$(cat "$_lib_d/hid" 2>/dev/null) uid=$(cat "$_lib_d/uid" 2>/dev/null)" \
+		"path=$(cat "$_lib_d/path" 2>/dev/null) modalias=$(cat "/sys/bus/platform/devices/$1/modalias" 2>/dev/null)"
 }

@@ -1,0 +1,113 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only
+# Host side of the virtio-argo integration tests: generate the firmware
+# tables (scripts/mk-firmware.sh), assemble the dom0 overlay (modules with
+# their modules.dep, the back-end, tools/argo, a domU kernel and an
+# initramfs that carries the SSDT for the ACPI table upgrade, these scripts),
+# boot Xen + dom0 with scripts/run-xen.sh --acpitable (dom0 sees the SSDT
+# too) and run tests/integration/dom0-virtio.sh in dom0.
+#
+# Usage: tests/integration/run-virtio.sh [options]
+#   --plumbing     test only the firmware plumbing: virtio_argo.ko and the
+#                  back-end are packed if they exist but not required
+#   --script NAME  run tests/integration/NAME in dom0 (default dom0-virtio.sh)
+#   --ko FILE      xen-argo.ko (default drivers/xen/argo/xen-argo.ko)
+#   --vko FILE     virtio_argo.ko (default drivers/virtio/virtio_argo.ko)
+#   --backend FILE the back-end (default tools/backend/virtio-argo-backend)
+#   --log FILE     console log (default ${TMPDIR:-/tmp}/va-virtio.log)
+#   --timeout S    QEMU time limit (default 1500)
+#   --verbose      stream the console
+# Environment:
+#   VIRTIO_BACKENDS  the back-ends in the generated tables, DOMID:PORT[:RING]
+#                    separated by spaces (default "0:30000:65472": dom0)
+#   VIRTIO_TESTS     passed into dom0: the parts of dom0-virtio.sh to run
+# In dom0 and in the guests, /lib/modules/KVER/ holds Debian's modules
+# (lib.sh: VA_DOM0_MODULES, VA_DOMU_MODULES; virtio_blk, virtio_net,
+# virtio-rng among them) and ours in extra/, with depmod run: `modprobe
+# virtio_argo` works. The firmware files are in /opt/va/firmware/.
+# Prints the TAP lines (renumbered) on stdout; exit 0 when all passed.
+set -euo pipefail
+top=$(cd "$(dirname "$0")/../.." && pwd)
+# shellcheck disable=SC1091
+. "$top/scripts/lib.sh"
+# shellcheck source=tests/integration/run-lib.sh
+. "$top/tests/integration/run-lib.sh"
+
+RL_SCRIPT=dom0-virtio.sh
+RL_LOG=${TMPDIR:-/tmp}/va-virtio.log
+RL_TMO=1500
+ko=$top/drivers/xen/argo/xen-argo.ko
+vko=$top/drivers/virtio/virtio_argo.ko
+backend=$top/tools/backend/virtio-argo-backend
+plumbing=0
+while [ $# -gt 0 ]; do
+	case $1 in
+	--plumbing) plumbing=1 ;;
+	--ko | --vko | --backend)
+		[ $# -ge 2 ] || die "$1 needs a file"
+		case $1 in
+		--ko) ko=$2 ;;
+		--vko) vko=$2 ;;
+		--backend) backend=$2 ;;
+		esac
+		shift ;;
+	-h | --help) sed -n '2,28p' "$0"; exit 0 ;;
+	*) rl_opt "$@" || die "unknown argument: $1 (see --help)"
+		shift $((RL_N - 1)) ;;
+	esac
+	shift
+done
+[ -f "$ko" ] || die "$ko not found: run make first"
+for f in "$vko" "$backend"; do
+	[ -f "$f" ] || [ $plumbing = 1 ] ||
+		die "$f not found: build it first (make), give its path (--vko, --backend), or test only the firmware plumbing with --plumbing"
+done
+[ ! -f "$backend" ] || [ -x "$backend" ] || die "$backend is not executable"
+read -r -a backends <<<"${VIRTIO_BACKENDS:-0:30000:65472}"
+
+rl_setup va-virtio
+va_kver
+fw=$RL_WORK/fw
+"$VA_SCRIPTS/mk-firmware.sh" -q -o "$fw" --install-dir /opt/va/firmware \
+	"${backends[@]}"
+
+# Our modules, for insmod by path (lib.sh's argo_load) and in modules.dep.
+kos=("$ko")
+[ ! -f "$vko" ] || kos+=("$vko")
+rl_modules "${kos[@]}"
+# mod_tree SIDE LIBDIR NAMES...: the modules NAMES (with dependencies) and
+# ours in extra/, indexed by depmod, at SIDE's LIBDIR/modules/KVER (dom0's
+# root file system has /lib -> usr/lib, the busybox guest a real /lib).
+mod_tree() {
+	local side=$1 libdir=$2 stage=$RL_WORK/mods-$1
+	shift 2
+	mkdir -p "$stage/lib/modules/$KVER/extra" "$RL_WORK/$side/$libdir/modules"
+	install -m 0644 "${kos[@]}" "$stage/lib/modules/$KVER/extra/"
+	va_copy_modules "$stage" "$@"
+	mv "$stage/lib/modules/$KVER" "$RL_WORK/$side/$libdir/modules/"
+	mkdir -p "$RL_WORK/$side/opt/va/firmware"
+	install -m 0644 "$fw"/virtio-argo.{aml,asl,dsl,cmdline,xl.cfg} \
+		"$RL_WORK/$side/opt/va/firmware/"
+}
+# shellcheck disable=SC2086 # word lists
+mod_tree dom0 usr/lib $VA_DOM0_MODULES
+# shellcheck disable=SC2086
+mod_tree domu lib $VA_DOMU_MODULES
+[ ! -f "$backend" ] || install -m 0755 "$backend" "$RL_DOM0/bin/"
+# iasl disassembles the tables dom0 sees (Debian's build needs only libc).
+! command -v iasl >/dev/null || install -m 0755 "$(command -v iasl)" "$RL_DOM0/bin/"
+
+# The guest's initramfs: the table upgrade cpio first, uncompressed (the
+# kernel looks for kernel/firmware/acpi/*.aml only at the start of the
+# initrd); its size is a multiple of 512, so every archive after it keeps
+# the alignment va_initrd gave it.
+rl_domu_script "$top/tests/integration/domu-virtio.sh"
+"$VA_SCRIPTS/mk-domu-initrd.sh" "$RL_WORK/domu" "$RL_WORK/domu.img"
+[ $(($(stat -c %s "$fw/virtio-argo-acpi.cpio") % 512)) = 0 ] ||
+	die "virtio-argo-acpi.cpio: size not a multiple of 512"
+cat "$fw/virtio-argo-acpi.cpio" "$RL_WORK/domu.img" >"$RL_DOM0/guest/domu-virtio.img"
+
+rl_run_script "$RL_SCRIPT" VIRTIO_TESTS
+rc=0
+rl_boot --acpitable "$fw/virtio-argo.aml" || rc=$?
+exit $rc
