@@ -1,0 +1,202 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * The command line. Bad configuration is refused here, before anything
+ * is bound, with a message that names the option.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "backend.h"
+
+struct vab_options opt = {
+	.port = VAB_DEFAULT_PORT,
+	.ring_len = VAB_DEFAULT_RING,
+	.max_chain = VAB_DEFAULT_CHAIN,
+	.max_conns = VAB_DEFAULT_CONNS,
+};
+
+static const struct vab_dev_ops *const models[] = {
+	&vab_rng_ops,
+	&vab_console_ops,
+};
+
+static const char usage_text[] =
+"Usage: virtio-argo-backend [OPTIONS] --device TYPE[,ARG]...\n"
+"\n"
+"Serve virtio devices to Xen guests over Argo (virtio-argo protocol 1,\n"
+"Documentation/virtio/virtio-argo.rst). Every front-end connection,\n"
+"keyed by (guest domid, port), gets its own instance of every device, in\n"
+"the order given; device numbers start at 0.\n"
+"\n"
+"Options:\n"
+"  --port N          Argo port to listen on (default 30000)\n"
+"  --ring-len N      ring bytes: a multiple of 16, 4128 .. 16777152\n"
+"                    (default 65472, 16 pages; max_msg = N - 32)\n"
+"  --domid D         serve domain D through a ring of its own (repeat\n"
+"                    for more); a domain that does not exist yet is\n"
+"                    retried every second\n"
+"  --any             one wildcard ring for every domain (the default\n"
+"                    without --domid; needs Xen's argo=1,mac-permissive=1);\n"
+"                    with --domid, the listed domains are the only ones\n"
+"                    served and others get HELLO ERROR DENIED\n"
+"  --device TYPE[,ARG]  add a device:\n"
+"                    rng               virtio-rng, entropy from getrandom(2)\n"
+"                    console[,pty]     virtio-console on a new pty (path\n"
+"                                      logged)\n"
+"                    console,pty=LINK  also symlink LINK to the pty\n"
+"                    console,socket=PATH  on a unix socket (one client)\n"
+"                    In LINK and PATH, %d is the guest's domid, %p its port.\n"
+"  --max-chain N     largest out_len/in_len of a chain (65536 .. 16777216,\n"
+"                    default 1048576)\n"
+"  --max-conns N     connections at most (default 256)\n"
+"  --hostile MODE    misbehave on purpose, for front-end tests: garble,\n"
+"                    oversize, duplicate, reorder, unsolicited (see the\n"
+"                    documentation)\n"
+"  -v, --verbose     more log lines (twice: every frame)\n"
+"  -h, --help        this text\n"
+"\n"
+"Logs go to stderr; lines about a connection start with domid:port.\n"
+"SIGINT or SIGTERM: GOODBYE to every front-end, then exit.\n";
+
+static void __printf(1, 2) __attribute__((noreturn)) bad(const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "virtio-argo-backend: ");
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "\n(see virtio-argo-backend --help)\n");
+	exit(2);
+}
+
+static unsigned long long number(const char *s, unsigned long long min,
+				 unsigned long long max, const char *what)
+{
+	unsigned long long v;
+	char *end;
+
+	errno = 0;
+	v = strtoull(s, &end, 0);
+	if (errno || end == s || *end || *s == '-' || v < min || v > max) {
+		char range[64];
+
+		snprintf(range, sizeof(range), "%llu .. %llu", min, max);
+		bad("%s %s: expected a number in %s", what, s, range);
+	}
+	return v;
+}
+
+static void add_device(char *spec)
+{
+	char *arg = strchr(spec, ',');
+	const char *why;
+	unsigned int i;
+
+	if (arg)
+		*arg++ = 0;
+	if (opt.ndevs >= VAB_MAX_DEVICES)
+		bad("--device %s: too many devices", spec);
+	for (i = 0; i < ARRAY_SIZE(models); i++) {
+		if (strcmp(spec, models[i]->name))
+			continue;
+		why = models[i]->check_arg ? models[i]->check_arg(arg) :
+		      arg ? "takes no argument" : NULL;
+		if (why)
+			bad("--device %s: %s", spec, why);
+		opt.devs[opt.ndevs].ops = models[i];
+		opt.devs[opt.ndevs].arg = arg;
+		opt.ndevs++;
+		return;
+	}
+	bad("--device %s: unknown type (known: rng, console)", spec);
+}
+
+static enum vab_hostile hostile_mode(const char *s)
+{
+	enum vab_hostile h;
+
+	for (h = HOSTILE_GARBLE; h <= HOSTILE_UNSOLICITED; h++)
+		if (!strcmp(s, hostile_name(h)))
+			return h;
+	bad("--hostile %s: unknown mode (garble, oversize, duplicate, reorder, unsolicited)",
+	    s);
+}
+
+void parse_options(int argc, char **argv)
+{
+	static const struct option lopts[] = {
+		{ "port", required_argument, NULL, 'p' },
+		{ "ring-len", required_argument, NULL, 'r' },
+		{ "domid", required_argument, NULL, 'd' },
+		{ "any", no_argument, NULL, 'a' },
+		{ "device", required_argument, NULL, 'D' },
+		{ "max-chain", required_argument, NULL, 'c' },
+		{ "max-conns", required_argument, NULL, 'n' },
+		{ "hostile", required_argument, NULL, 'H' },
+		{ "verbose", no_argument, NULL, 'v' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	unsigned int i;
+	u16 d;
+	int c;
+
+	while ((c = getopt_long(argc, argv, "vh", lopts, NULL)) != -1) {
+		switch (c) {
+		case 'p':
+			opt.port = number(optarg, 0, 0xffffffffULL, "--port");
+			break;
+		case 'r':
+			/* max_msg must reach VIRTIO_ARGO_MIN_MSG. */
+			opt.ring_len = number(optarg, VIRTIO_ARGO_MIN_MSG + 32,
+					      ARGO_RING_LEN_MAX, "--ring-len");
+			if (opt.ring_len % 16)
+				bad("--ring-len %s: not a multiple of 16",
+				    optarg);
+			break;
+		case 'd':
+			d = number(optarg, 0, 0x7fef, "--domid");
+			if (opt.ndomids >= VAB_MAX_DOMIDS)
+				bad("--domid %s: at most 64 domains", optarg);
+			for (i = 0; i < opt.ndomids; i++)
+				if (opt.domids[i] == d)
+					bad("--domid %s: given twice", optarg);
+			opt.domids[opt.ndomids++] = d;
+			break;
+		case 'a':
+			opt.any = true;
+			break;
+		case 'D':
+			add_device(optarg);
+			break;
+		case 'c':
+			opt.max_chain = number(optarg, VIRTIO_ARGO_MIN_CHAIN,
+					       VIRTIO_ARGO_MAX_CHAIN,
+					       "--max-chain");
+			break;
+		case 'n':
+			opt.max_conns = number(optarg, 1, 65536, "--max-conns");
+			break;
+		case 'H':
+			opt.hostile = hostile_mode(optarg);
+			break;
+		case 'v':
+			opt.verbose++;
+			break;
+		case 'h':
+			fputs(usage_text, stdout);
+			exit(0);
+		default:
+			bad("bad option");
+		}
+	}
+	if (optind < argc)
+		bad("unexpected argument '%s'", argv[optind]);
+	if (!opt.ndevs)
+		bad("no devices: give at least one --device");
+}
