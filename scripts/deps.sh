@@ -15,7 +15,7 @@ PKGS=(
 	# static checks
 	sparse codespell
 	# firmware tables (ACPI SSDT, Device Tree)
-	acpica-tools device-tree-compiler
+	acpica-tools device-tree-compiler dt-schema
 	# images and booting
 	qemu-system-x86 debootstrap cpio busybox-static xz-utils zstd gzip
 	rsync coreutils

@@ -24,12 +24,15 @@
 #                  kernel/firmware/acpi/virtio-argo.aml: prepend it to a
 #                  Linux initramfs for the ACPI table upgrade
 #   virtio-argo.dts, virtio-argo.dtbo  Device Tree overlay (dtc), checked by
-#                  applying it to an empty tree with fdtoverlay
+#                  applying it to an empty tree with fdtoverlay and, when
+#                  dt-schema is installed, the result with dt-validate against
+#                  Documentation/devicetree/bindings/virtio/xen,virtio-argo.yaml
 #   virtio-argo-xl.dts, virtio-argo-xl.dtb  partial Device Tree for xl's
 #                  device_tree= (Arm domU; nodes under /passthrough)
 #   virtio-argo.cmdline                the module parameter, for PV guests
 #   virtio-argo.xl.cfg                 xl configuration snippet
-# Needs iasl (acpica-tools), dtc and fdtoverlay (device-tree-compiler), cpio.
+# Needs iasl (acpica-tools), dtc and fdtoverlay (device-tree-compiler), cpio;
+# uses dt-validate (dt-schema) if present.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
@@ -53,7 +56,7 @@ while [ $# -gt 0 ]; do
 	--install-dir) [ $# -ge 2 ] || die "--install-dir needs a directory"
 		instdir=$2; shift ;;
 	-q | --quiet) quiet=1 ;;
-	-h | --help) sed -n '3,33p' "$0"; exit 0 ;;
+	-h | --help) sed -n '3,35p' "$0"; exit 0 ;;
 	-*) die "unknown option: $1 (see --help)" ;;
 	*) backends+=("$1") ;;
 	esac
@@ -253,7 +256,7 @@ dtc_run() { # dtc_run IN OUT
 dtc_run "$out/virtio-argo.dts" "$out/virtio-argo.dtbo"
 dtc_run "$out/virtio-argo-xl.dts" "$out/virtio-argo-xl.dtb"
 # Apply the overlay to an empty tree and read every property back.
-printf '/dts-v1/;\n/ {\n\t#address-cells = <2>;\n\t#size-cells = <2>;\n};\n' >"$tmp/base.dts"
+printf '/dts-v1/;\n/ {\n\tcompatible = "xen,xenvm";\n\tmodel = "empty";\n\t#address-cells = <2>;\n\t#size-cells = <2>;\n};\n' >"$tmp/base.dts"
 dtc_run "$tmp/base.dts" "$tmp/base.dtb"
 fdtoverlay -i "$tmp/base.dtb" -o "$tmp/merged.dtb" "$out/virtio-argo.dtbo" ||
 	die "fdtoverlay could not apply virtio-argo.dtbo to an empty tree"
@@ -273,6 +276,18 @@ for i in "${!domids[@]}"; do
 		[ -z "${rings[$i]}" ] || dt_expect "$f" "$n" xen,ring-size "${rings[$i]}"
 	done
 done
+
+# The result against the binding, when dt-schema is installed.
+if command -v dt-validate >/dev/null && command -v dt-mk-schema >/dev/null; then
+	if ! dt-mk-schema -j "$VA_TOP/Documentation/devicetree/bindings" \
+		>"$tmp/schema.json" 2>"$tmp/dts.log" ||
+		! dt-validate -s "$tmp/schema.json" "$tmp/merged.dtb" >>"$tmp/dts.log" 2>&1; then
+		cat "$tmp/dts.log" >&2
+		die "DT check: dt-validate failed"
+	fi
+	! [ -s "$tmp/dts.log" ] ||
+		{ cat "$tmp/dts.log" >&2; die "DT check: the overlay does not match the binding"; }
+fi
 
 # ---------------------------------------------------------------- xl
 echo "virtio_argo.backends=$param" >"$out/virtio-argo.cmdline"
