@@ -30,7 +30,7 @@
 #define VAB_MAX_DOMIDS		64	/* --domid */
 #define VAB_DEFAULT_PORT	30000
 #define VAB_DEFAULT_RING	65472	/* 16 pages with Argo's ring header */
-#define VAB_DEFAULT_CHAIN	(1U << 20)
+#define VAB_DEFAULT_CHAIN	BIT(20)
 #define VAB_DEFAULT_CONNS	256
 #define VAB_BATCH_MAX		(256U << 10)	/* bytes per Argo message we build */
 #define VAB_RECV_BURST		64	/* messages per ring per poll round */
@@ -43,8 +43,8 @@
 #define S_NEEDS_RESET		0x40
 #define S_FAILED		0x80
 
-#define F_VERSION_1		(1ULL << 32)
-#define F_RING_RESET		(1ULL << 40)
+#define F_VERSION_1		BIT_ULL(32)
+#define F_RING_RESET		BIT_ULL(40)
 
 enum vab_hostile {
 	HOSTILE_NONE,

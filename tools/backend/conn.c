@@ -23,7 +23,7 @@
 
 #include "backend.h"
 
-#define SOFT_LIMIT	(1U << 20)
+#define SOFT_LIMIT	BIT(20)
 
 static struct vab_conn *conns;
 static unsigned int nconns;

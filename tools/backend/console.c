@@ -30,6 +30,7 @@
 #include <termios.h>
 #include <unistd.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/un.h>
 
 #include "backend.h"
@@ -48,6 +49,7 @@ struct console {
 	int slave;		/* kept open so the master never sees HUP */
 	char *link;		/* symlink to the pty, or NULL */
 	char *sock_path;
+	ino_t sock_ino;		/* so that only our own socket is unlinked */
 	int listen_fd;
 	int host_fd;		/* master, or the socket client; -1: none */
 	struct vab_chain *rx;	/* posted receive buffers, FIFO */
@@ -253,6 +255,7 @@ static int open_pty(struct console *con, const char *link_tmpl)
 static int open_socket(struct console *con, const char *tmpl)
 {
 	struct sockaddr_un sa;
+	struct stat st;
 	int rc;
 
 	con->sock_path = expand(con->dev, tmpl);
@@ -266,7 +269,7 @@ static int open_socket(struct console *con, const char *tmpl)
 		return -errno;
 	memset(&sa, 0, sizeof(sa));
 	sa.sun_family = AF_UNIX;
-	strcpy(sa.sun_path, con->sock_path);
+	memcpy(sa.sun_path, con->sock_path, strlen(con->sock_path) + 1);
 	/* A path left by an earlier run (or connection) is ours to replace. */
 	unlink(con->sock_path);
 	if (bind(con->listen_fd, (struct sockaddr *)&sa, sizeof(sa)) ||
@@ -276,6 +279,8 @@ static int open_socket(struct console *con, const char *tmpl)
 			 strerror(errno));
 		return rc;
 	}
+	if (!stat(con->sock_path, &st))
+		con->sock_ino = st.st_ino;
 	rc = vab_watch(con->listen_fd, POLLIN, accept_client, con);
 	if (rc)
 		return rc;
@@ -311,9 +316,13 @@ static void console_destroy(struct vab_dev *dev)
 	if (con->slave >= 0)
 		close(con->slave);
 	if (con->listen_fd >= 0) {
+		struct stat st;
+
 		vab_unwatch(con->listen_fd);
 		close(con->listen_fd);
-		unlink(con->sock_path);
+		/* A newer connection may have taken the path over. */
+		if (!stat(con->sock_path, &st) && st.st_ino == con->sock_ino)
+			unlink(con->sock_path);
 	}
 	if (con->dropped)
 		dev_info(dev, "%lu bytes of guest output dropped (host side not reading)",
@@ -333,7 +342,10 @@ static int console_create(struct vab_dev *dev)
 	if (!con)
 		return -ENOMEM;
 	con->dev = dev;
-	con->master = con->slave = con->listen_fd = con->host_fd = -1;
+	con->master = -1;
+	con->slave = -1;
+	con->listen_fd = -1;
+	con->host_fd = -1;
 	con->rx_tail = &con->rx;
 	dev->priv = con;
 	/* max_nr_ports 1: read only with MULTIPORT, which is not offered. */

@@ -128,8 +128,11 @@ static void event_config(struct vab_dev *d, u32 offset, u32 len)
 {
 	u8 *p;
 
-	if (len && 24 + len > d->conn->frag_max + DATA_HDR)
-		offset = len = 0;	/* too big to carry: "unknown range" */
+	if (len && 24 + len > d->conn->frag_max + DATA_HDR) {
+		/* Too big to carry: "unknown range", the front-end reads it. */
+		offset = 0;
+		len = 0;
+	}
 	p = conn_frame(d->conn, 24 + len, false);
 	hdr_encode(p, 0, VIRTIO_ARGO_MSG_EVENT_CONFIG, d->num, 0, 24 + len);
 	put32(p + 8, d->status);
@@ -143,8 +146,10 @@ static void event_config(struct vab_dev *d, u32 offset, u32 len)
 
 void vab_config_changed(struct vab_dev *d, u32 offset, u32 len)
 {
-	if ((u64)offset + len > d->ops->config_size)
-		offset = len = 0;
+	if ((u64)offset + len > d->ops->config_size) {
+		offset = 0;
+		len = 0;
+	}
 	d->generation++;
 	event_config(d, offset, len);
 }
@@ -422,9 +427,9 @@ static void set_vqueue(struct vab_conn *c, struct vab_dev *d,
 		send_error(c, f, VIRTIO_ARGO_E_STATE);
 		return;
 	}
-	if (flags & VIRTIO_ARGO_VQ_SIZE_IGNORE)
+	if (flags & VIRTIO_ARGO_VQ_SIZE_IGNORE) {
 		size = q->size;
-	else if (!size || size > d->ops->queue_max_size) {
+	} else if (!size || size > d->ops->queue_max_size) {
 		send_error(c, f, VIRTIO_ARGO_E_INVALID);
 		return;
 	}

@@ -140,26 +140,28 @@ static void first_fragment(struct vab_conn *c, struct vab_dev *d,
 		refuse(c, r, VIRTIO_ARGO_E_INVALID);
 		return;
 	}
-	if (!d || !d->ops)
+	if (!d || !d->ops) {
 		code = VIRTIO_ARGO_E_NO_DEVICE;
-	else if (!vab_dev_live(d))
+	} else if (!vab_dev_live(d)) {
 		code = VIRTIO_ARGO_E_STATE;
-	else if (r->vq >= d->ops->num_queues)
+	} else if (r->vq >= d->ops->num_queues) {
 		code = VIRTIO_ARGO_E_INVALID;
-	else if (!d->vqs[r->vq].enabled || r->epoch != d->vqs[r->vq].epoch)
+	} else if (!d->vqs[r->vq].enabled ||
+		   r->epoch != d->vqs[r->vq].epoch) {
 		code = VIRTIO_ARGO_E_STATE;
-	else if (r->chain >= d->vqs[r->vq].size)
+	} else if (r->chain >= d->vqs[r->vq].size) {
 		code = VIRTIO_ARGO_E_INVALID;
-	else if (d->vqs[r->vq].inflight[r->chain]) {
+	} else if (d->vqs[r->vq].inflight[r->chain]) {
 		/* A response would be ambiguous: the stream is not sane. */
 		conn_info(c, "dev %u: DATA for chain %u of queue %u, which is in flight",
 			  r->dev_num, r->chain, r->vq);
 		conn_close(c, "DATA for a chain in flight");
 		return;
-	} else if (r->out_len > opt.max_chain || r->in_len > opt.max_chain)
+	} else if (r->out_len > opt.max_chain || r->in_len > opt.max_chain) {
 		code = VIRTIO_ARGO_E_INVALID;
-	else if (r->n > r->out_len || (!r->n && r->out_len))
+	} else if (r->n > r->out_len || (!r->n && r->out_len)) {
 		code = VIRTIO_ARGO_E_INVALID;
+	}
 	if (code) {
 		refuse(c, r, code);
 		return;
@@ -201,10 +203,16 @@ static void next_fragment(struct vab_conn *c, struct vab_dev *d,
 	    p->chain != r->chain || p->epoch != r->epoch ||
 	    p->out_len != r->out_len || p->in_len != r->in_len ||
 	    r->offset != p->got || !r->n || r->n > r->out_len - r->offset) {
+		bool same = p->active && p->dev_num == r->dev_num &&
+			    p->vq == r->vq && p->chain == r->chain &&
+			    p->epoch == r->epoch;
+
+		/* One refusal per chain: the partial one, or this stray. */
 		if (p->active)
 			end_partial(c);
-		refuse_now(c, r->dev_num, r->vq, r->chain, r->epoch,
-			   VIRTIO_ARGO_E_INVALID);
+		if (!same)
+			refuse_now(c, r->dev_num, r->vq, r->chain, r->epoch,
+				   VIRTIO_ARGO_E_INVALID);
 		return;
 	}
 	if (!p->discard)

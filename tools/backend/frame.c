@@ -174,6 +174,8 @@ framing:
 	if (c) {
 		conn_info(c, "framing error at byte %u of %u (msg_size %u): closing",
 			  pos, len, f.msg_size);
+		/* The frames before it stay processed: their answers go out. */
+		conn_flush(c);
 		conn_close(c, "framing error");
 	} else {
 		vab_dbg("%u:%u: framing error at byte %u of %u, no connection",

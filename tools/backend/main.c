@@ -3,7 +3,7 @@
  * virtio-argo-backend: virtio devices for Xen guests, over Argo.
  *
  * One thread, one poll() loop: the listening rings, the device models'
- * descriptors, and a tick every second that retries blocked sends and
+ * descriptors, the signals, and a tick every second that retries blocked sends and
  * late ring bindings. Nothing blocks: every descriptor is non-blocking,
  * so one guest that stops reading cannot stall another.
  */
@@ -13,29 +13,47 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
+#include <poll.h>
 #include <sys/random.h>
+#include <sys/signalfd.h>
 
 #include "backend.h"
 
 u32 vab_instance;
-static volatile sig_atomic_t stop;
+static int stop;
 
-static void on_signal(int sig)
+/*
+ * SIGINT and SIGTERM arrive through a signalfd in the poll loop, so that
+ * shutdown (GOODBYE to everyone) runs in normal context, never inside a
+ * handler.
+ */
+static void on_signal(void *arg, int fd, short revents)
 {
-	stop = sig;
+	struct signalfd_siginfo si;
+
+	(void)arg;
+	(void)revents;
+	if (read(fd, &si, sizeof(si)) == sizeof(si))
+		stop = si.ssi_signo;
 }
 
-static void signals(void)
+static int signals(void)
 {
-	struct sigaction sa;
+	sigset_t set;
+	int fd;
 
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = on_signal;
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
 	/* A console socket client that went away must not kill us. */
 	signal(SIGPIPE, SIG_IGN);
+	sigemptyset(&set);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGTERM);
+	if (sigprocmask(SIG_BLOCK, &set, NULL))
+		return -errno;
+	fd = signalfd(-1, &set, SFD_NONBLOCK | SFD_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	return vab_watch(fd, POLLIN, on_signal, NULL);
 }
 
 static u32 new_instance(void)
@@ -63,9 +81,13 @@ int main(int argc, char **argv)
 	int rc;
 
 	parse_options(argc, argv);
-	signals();
-	vab_instance = new_instance();
 	loop_init();
+	rc = signals();
+	if (rc) {
+		vab_err("signals: %s", strerror(-rc));
+		return 1;
+	}
+	vab_instance = new_instance();
 	if (rings_setup()) {
 		rings_close();
 		return 1;
@@ -96,7 +118,7 @@ int main(int argc, char **argv)
 	}
 	if (stop)
 		vab_info("signal %d: saying GOODBYE to %u connection%s",
-			 (int)stop, conn_count(), conn_count() == 1 ? "" : "s");
+			 stop, conn_count(), conn_count() == 1 ? "" : "s");
 	conn_goodbye_all(VIRTIO_ARGO_E_OK);
 	rings_close();
 	return stop ? 0 : 1;

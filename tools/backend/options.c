@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <getopt.h>
 #include <stdarg.h>
+#include <stdnoreturn.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -62,7 +63,7 @@ static const char usage_text[] =
 "Logs go to stderr; lines about a connection start with domid:port.\n"
 "SIGINT or SIGTERM: GOODBYE to every front-end, then exit.\n";
 
-static void __printf(1, 2) __attribute__((noreturn)) bad(const char *fmt, ...)
+static noreturn void __printf(1, 2) bad(const char *fmt, ...)
 {
 	va_list ap;
 
@@ -86,7 +87,7 @@ static unsigned long long number(const char *s, unsigned long long min,
 		char range[64];
 
 		snprintf(range, sizeof(range), "%llu .. %llu", min, max);
-		bad("%s %s: expected a number in %s", what, s, range);
+		bad("%s %s: expected an integer in %s", what, s, range);
 	}
 	return v;
 }

@@ -59,6 +59,16 @@ static int ring_bind(struct vab_ring *r)
 	return 0;
 }
 
+/* What an administrator can do about a failed bind. */
+static const char *bind_hint(int rc)
+{
+	if (rc == -EPERM || rc == -EACCES)
+		return " (a wildcard ring needs Xen's argo=1,mac-permissive=1; or use --domid)";
+	if (rc == -ENOENT || rc == -ENODEV)
+		return " (is xen-argo.ko loaded?)";
+	return "";
+}
+
 static const char *partner_str(u16 partner, char *buf, size_t len)
 {
 	if (partner == ARGO_DOMID_ANY)
@@ -99,11 +109,7 @@ int rings_setup(void)
 			vab_err("cannot bind port %u for %s, ring %u bytes: %s%s",
 				opt.port,
 				partner_str(rings[i].partner, pb, sizeof(pb)),
-				opt.ring_len, strerror(-rc),
-				rc == -EPERM || rc == -EACCES ?
-				" (a wildcard ring needs Xen's argo=1,mac-permissive=1; or use --domid)" :
-				rc == -ENOENT || rc == -ENODEV ?
-				" (is xen-argo.ko loaded?)" : "");
+				opt.ring_len, strerror(-rc), bind_hint(rc));
 			return rc;
 		}
 		vab_info("listening on port %u for %s, max_msg %u",

@@ -20,6 +20,8 @@ typedef __u32 u32;
 typedef __u64 u64;
 
 #define ARRAY_SIZE(a)		(sizeof(a) / sizeof((a)[0]))
+#define BIT(n)			(1U << (n))
+#define BIT_ULL(n)		(1ULL << (n))
 #define HDR_LEN			8	/* struct virtio_argo_hdr */
 #define DATA_HDR		VIRTIO_ARGO_DATA_HDR_LEN
 
