@@ -26,6 +26,7 @@ modules:
 
 tools:
 	$(MAKE) -C tools/argo
+	$(MAKE) -C tools/backend
 
 deps:
 	scripts/deps.sh
