@@ -33,12 +33,7 @@ VKO=$VA/modules/virtio_argo.ko
 BACKEND=$VA/bin/virtio-argo-backend
 PATH=$VA/bin:$PATH
 
-want() {
-	case " $VIRTIO_TESTS " in
-	*" $1 "*) return 0 ;;
-	esac
-	return 1
-}
+want() { in_list "$1" "$VIRTIO_TESTS"; }
 
 t_start=$(va_now)
 dmesg -n 4 2>/dev/null
@@ -53,6 +48,14 @@ B0_PORT=${B0_REST%%:*}
 B0_RING=
 [ "$B0_REST" = "$B0_PORT" ] || B0_RING=${B0_REST#*:}
 NBACKENDS=$(echo "$PARAM" | tr ',' '\n' | grep -c .)
+# The devices' _HID and the modalias Linux gives them: XARG0001, or
+# PRP0001 + "compatible" (mk-firmware.sh --prp0001), which Linux matches as
+# a Device Tree compatible, read from the _DSD.
+if grep -q '"PRP0001"' "$FW/virtio-argo.asl"; then
+	HID=PRP0001 MODALIAS='of:N*Cxen,virtio-argo*'
+else
+	HID=XARG0001 MODALIAS='acpi:XARG0001:'
+fi
 
 # hex N: N as iasl prints integers in a disassembly (Zero, One, 0xNN).
 hex() {
@@ -89,31 +92,32 @@ t_fw() {
 # dev_expect WHO LINE: check one "hid=.. uid=.. path=.. modalias=.." line
 # against the first back-end's device.
 dev_expect() {
+	# shellcheck disable=SC2254 # $MODALIAS is a pattern
 	case $2 in
-	"hid=XARG0001 uid=0 path=\\_SB_.VA00 modalias=acpi:XARG0001:")
-		ok "$1: XARG0001:00 is \\_SB_.VA00, _UID 0, modalias acpi:XARG0001:" ;;
+	"hid=$HID uid=0 path=\\_SB_.VA00 modalias="$MODALIAS)
+		ok "$1: $HID:00 is \\_SB_.VA00, _UID 0, modalias ${2##*=}" ;;
 	*)
-		not_ok "$1: XARG0001:00 is \\_SB_.VA00, _UID 0, modalias acpi:XARG0001:"
+		not_ok "$1: $HID:00 is \\_SB_.VA00, _UID 0, modalias $MODALIAS"
 		diag "$2" ;;
 	esac
 }
 
 t_dom0() {
-	_d=/sys/bus/platform/devices/XARG0001:00
+	_d=/sys/bus/platform/devices/$HID:00
 	if [ -e "$_d" ]; then
-		ok "dom0: platform device XARG0001:00 (SSDT from QEMU -acpitable)"
+		ok "dom0: platform device $HID:00 (SSDT from QEMU -acpitable)"
 	else
-		not_ok "dom0: platform device XARG0001:00 (SSDT from QEMU -acpitable)"
+		not_ok "dom0: platform device $HID:00 (SSDT from QEMU -acpitable)"
 		find /sys/bus/platform/devices/ -mindepth 1 | diag
 		dmesg | grep -a -i -E 'acpi.*(ssdt|error)' | tail -n 10 | diag
 		return
 	fi
-	dev_expect dom0 "$(platform_dev_info XARG0001:00)"
+	dev_expect dom0 "$(platform_dev_info "$HID:00")"
 	_n=0
-	for _p in /sys/bus/platform/devices/XARG0001:*; do
+	for _p in /sys/bus/platform/devices/"$HID":*; do
 		[ ! -e "$_p" ] || _n=$((_n + 1))
 	done
-	check "dom0: $NBACKENDS XARG0001 device(s), one per back-end (saw $_n)" [ "$_n" = "$NBACKENDS" ]
+	check "dom0: $NBACKENDS $HID device(s), one per back-end (saw $_n)" [ "$_n" = "$NBACKENDS" ]
 	if _t=$(acpi_table_match "$AML"); then
 		ok "dom0: the installed $_t is the generated SSDT"
 	else
@@ -184,11 +188,11 @@ t_domu() {
 		fi
 		du_tab=$(du_v 'table ')
 		check "pvh domU: the installed table${du_tab:+ $du_tab} is the generated SSDT" [ -n "$du_tab" ]
-		check "pvh domU: $NBACKENDS XARG0001 device(s) (saw ${du_devs:-none})" [ "$du_devs" = "$NBACKENDS" ]
-		dev_expect "pvh domU" "$(du_v 'dev XARG0001:00 ')"
+		check "pvh domU: $NBACKENDS $HID device(s) (saw ${du_devs:-none})" [ "$du_devs" = "$NBACKENDS" ]
+		dev_expect "pvh domU" "$(du_v "dev $HID:00 ")"
 	else
 		check "pv domU: no ACPI, as expected for PV ($du_start)" [ "${du_start##*acpi=}" = no ]
-		check "pv domU: no XARG0001 device, the SSDT cpio is ignored (saw ${du_devs:-?})" [ "$du_devs" = 0 ]
+		check "pv domU: no $HID device, the SSDT cpio is ignored (saw ${du_devs:-?})" [ "$du_devs" = 0 ]
 		du_param=$(du_v 'param ')
 		check "pv domU: virtio_argo.backends=$du_param on its command line" [ "$du_param" = "$PARAM" ]
 	fi

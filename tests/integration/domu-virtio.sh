@@ -9,21 +9,16 @@
 #   table NAME            the installed ACPI table whose body is the SSDT of
 #                         scripts/mk-firmware.sh ($VA/firmware/virtio-argo.aml)
 #   notable               no such table
-#   dev NAME hid=.. uid=.. path=.. modalias=..   each XARG0001 platform device
+#   dev NAME hid=.. uid=.. path=.. modalias=..   each XARG0001 (or PRP0001)
+#                         platform device
 #   devices N             how many there are
 #   param VALUE           virtio_argo.backends= on the kernel command line
 #   stock OK|FAILED       modprobe of the stock virtio drivers
 #   dmesg: ...            ACPI table upgrade lines, warnings
 #   done rc=N
 # Kernel command line: va.transport=1 also runs the transport part (below).
-HERE=$(cd "$(dirname "$0")" && pwd)
-for _d in "$HERE/integration" "$HERE" /opt/va/integration; do
-	if [ -f "$_d/lib.sh" ]; then
-		# shellcheck disable=SC1091
-		. "$_d/lib.sh"
-		break
-	fi
-done
+# shellcheck disable=SC1091 # the overlay's copy of tests/integration/lib.sh
+. "${VA:-/opt/va}/integration/lib.sh"
 
 say() {
 	echo "VA-VIRTIO: $*"
@@ -46,14 +41,14 @@ else
 	say "notable"
 fi
 _n=0
-for _p in /sys/bus/platform/devices/XARG0001:*; do
+for _p in /sys/bus/platform/devices/XARG0001:* /sys/bus/platform/devices/PRP0001:*; do
 	[ -e "$_p" ] || continue
 	_n=$((_n + 1))
 	say "dev ${_p##*/} $(platform_dev_info "${_p##*/}")"
 done
 say "devices $_n"
 say "param $(cmdline_val virtio_argo.backends)"
-dmesg | grep -a -E 'Table Upgrade|XARG0001' | sed 's/^/VA-VIRTIO: dmesg: /'
+dmesg | grep -a -E 'Table Upgrade|XARG0001|PRP0001' | sed 's/^/VA-VIRTIO: dmesg: /'
 
 # ---- the stock virtio drivers and the project's modules from modules.dep
 # shellcheck disable=SC2086 # a word list

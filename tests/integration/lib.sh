@@ -14,6 +14,7 @@
 #           run_log NAME SECS CMD...  run in the foreground with a timeout,
 #                                  output in $VA_TMP/NAME.out; status
 # ACPI:     acpi_table_match AML | platform_dev_info DEV
+# Misc:     in_list WORD LIST | va_now | cmdline_val KEY [DEFAULT]
 # Paths (environment): VA (default /opt/va), ARGO (the tool), ARGO_KO.
 
 VA=${VA:-/opt/va}
@@ -71,6 +72,14 @@ tap_summary() {
 
 tap_done() {
 	[ "$TAP_FAILED" = 0 ]
+}
+
+# in_list WORD LIST: is WORD one of the words of LIST?
+in_list() {
+	case " $2 " in
+	*" $1 "*) return 0 ;;
+	esac
+	return 1
 }
 
 # Seconds since boot (integer).

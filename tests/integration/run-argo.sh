@@ -18,15 +18,12 @@
 #   BENCH_GUESTS, PROBE_EXPECT (see the dom0 scripts).
 # Prints the TAP lines (renumbered) on stdout; exit 0 when all passed.
 set -euo pipefail
-top=$(cd "$(dirname "$0")/../.." && pwd)
-# shellcheck disable=SC1091
-. "$top/scripts/lib.sh"
 # shellcheck source=tests/integration/run-lib.sh
-. "$top/tests/integration/run-lib.sh"
+. "$(dirname "$0")/run-lib.sh"
 
 RL_SCRIPT=dom0-argo.sh
 RL_LOG=${TMPDIR:-/tmp}/va-argo.log
-ko=$top/drivers/xen/argo/xen-argo.ko
+ko=$VA_TOP/drivers/xen/argo/xen-argo.ko
 while [ $# -gt 0 ]; do
 	case $1 in
 	--bench) RL_SCRIPT=bench-argo.sh ;;
@@ -38,14 +35,14 @@ while [ $# -gt 0 ]; do
 	esac
 	shift
 done
-api_ko=$top/tests/kmod/argo_api_test.ko
+api_ko=$VA_TOP/tests/kmod/argo_api_test.ko
 for f in "$ko" "$api_ko"; do
 	[ -f "$f" ] || die "$f not found: run make first"
 done
 
 rl_setup va-argo
 # domU: /opt/va/domu-run, the tool, the modules, the shared library
-rl_domu_script "$top/tests/integration/domu-argo.sh"
+rl_domu_script "$VA_TOP/tests/integration/domu-argo.sh"
 rl_modules "$ko" "$api_ko"
 # dom0: /opt/va/run starts the chosen script
 "$VA_SCRIPTS/mk-domu-initrd.sh" "$RL_WORK/domu" "$RL_DOM0/guest/domu-argo.img"

@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0-only
 # Host side helpers of the integration runners (run-argo.sh, run-virtio.sh):
 # the dom0 and domU overlays, the dom0 payload, the boot and the TAP.
-# Source it after scripts/lib.sh.
+# Sourcing it also sources scripts/lib.sh (VA_TOP, VA_SCRIPTS, log, die).
 #
 #   rl_opt ARGS...        the options every runner takes: --script NAME,
 #                         --log FILE, --timeout S, --verbose. Sets RL_SCRIPT,
@@ -25,6 +25,9 @@
 #                         overlay, RL_LOG, RL_TMO, --quiet unless
 #                         RL_VERBOSE=1), print the TAP lines of the console
 #                         renumbered with a plan; returns run-xen.sh's status
+
+# shellcheck source=scripts/lib.sh
+. "$(cd "$(dirname "${BASH_SOURCE[0]}")/../../scripts" && pwd)/lib.sh"
 
 # shellcheck disable=SC2034 # the runners read them
 RL_SCRIPT=

@@ -20,6 +20,8 @@
 # Environment:
 #   VIRTIO_BACKENDS  the back-ends in the generated tables, DOMID:PORT[:RING]
 #                    separated by spaces (default "0:30000:65472": dom0)
+#   VIRTIO_PRP0001=1 the tables use _HID PRP0001 + "compatible" instead of
+#                    XARG0001 (mk-firmware.sh --prp0001)
 #   VIRTIO_TESTS     passed into dom0: the parts of dom0-virtio.sh to run
 # In dom0 and in the guests, /lib/modules/KVER/ holds Debian's modules
 # (lib.sh: VA_DOM0_MODULES, VA_DOMU_MODULES; virtio_blk, virtio_net,
@@ -27,18 +29,15 @@
 # virtio_argo` works. The firmware files are in /opt/va/firmware/.
 # Prints the TAP lines (renumbered) on stdout; exit 0 when all passed.
 set -euo pipefail
-top=$(cd "$(dirname "$0")/../.." && pwd)
-# shellcheck disable=SC1091
-. "$top/scripts/lib.sh"
 # shellcheck source=tests/integration/run-lib.sh
-. "$top/tests/integration/run-lib.sh"
+. "$(dirname "$0")/run-lib.sh"
 
 RL_SCRIPT=dom0-virtio.sh
 RL_LOG=${TMPDIR:-/tmp}/va-virtio.log
 RL_TMO=1500
-ko=$top/drivers/xen/argo/xen-argo.ko
-vko=$top/drivers/virtio/virtio_argo.ko
-backend=$top/tools/backend/virtio-argo-backend
+ko=$VA_TOP/drivers/xen/argo/xen-argo.ko
+vko=$VA_TOP/drivers/virtio/virtio_argo.ko
+backend=$VA_TOP/tools/backend/virtio-argo-backend
 plumbing=0
 while [ $# -gt 0 ]; do
 	case $1 in
@@ -51,7 +50,7 @@ while [ $# -gt 0 ]; do
 		--backend) backend=$2 ;;
 		esac
 		shift ;;
-	-h | --help) sed -n '2,28p' "$0"; exit 0 ;;
+	-h | --help) sed -n '2,30p' "$0"; exit 0 ;;
 	*) rl_opt "$@" || die "unknown argument: $1 (see --help)"
 		shift $((RL_N - 1)) ;;
 	esac
@@ -68,8 +67,9 @@ read -r -a backends <<<"${VIRTIO_BACKENDS:-0:30000:65472}"
 rl_setup va-virtio
 va_kver
 fw=$RL_WORK/fw
-"$VA_SCRIPTS/mk-firmware.sh" -q -o "$fw" --install-dir /opt/va/firmware \
-	"${backends[@]}"
+fwopts=(-q -o "$fw" --install-dir /opt/va/firmware)
+[ "${VIRTIO_PRP0001:-0}" = 0 ] || fwopts+=(--prp0001)
+"$VA_SCRIPTS/mk-firmware.sh" "${fwopts[@]}" "${backends[@]}"
 
 # Our modules, for insmod by path (lib.sh's argo_load) and in modules.dep.
 kos=("$ko")
@@ -101,7 +101,7 @@ mod_tree domu lib $VA_DOMU_MODULES
 # kernel looks for kernel/firmware/acpi/*.aml only at the start of the
 # initrd); its size is a multiple of 512, so every archive after it keeps
 # the alignment va_initrd gave it.
-rl_domu_script "$top/tests/integration/domu-virtio.sh"
+rl_domu_script "$VA_TOP/tests/integration/domu-virtio.sh"
 "$VA_SCRIPTS/mk-domu-initrd.sh" "$RL_WORK/domu" "$RL_WORK/domu.img"
 [ $(($(stat -c %s "$fw/virtio-argo-acpi.cpio") % 512)) = 0 ] ||
 	die "virtio-argo-acpi.cpio: size not a multiple of 512"
