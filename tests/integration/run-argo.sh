@@ -41,6 +41,10 @@ for f in "$ko" "$api_ko"; do
 done
 
 rl_setup va-argo
+# the back-end and its front-end test client (dom0-backend.sh)
+make -s -C "$VA_TOP/tools/backend" >/dev/null
+install -m 0755 "$VA_TOP/tools/backend/virtio-argo-backend" \
+	"$VA_TOP/tools/backend/virtio-argo-client" "$RL_DOM0/bin/"
 # domU: /opt/va/domu-run, the tool, the modules, the shared library
 rl_domu_script "$VA_TOP/tests/integration/domu-argo.sh"
 rl_modules "$ko" "$api_ko"
