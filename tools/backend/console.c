@@ -78,7 +78,8 @@ static const char *console_check_arg(const char *arg)
 /* path with %d -> domid, %p -> port, %% -> %. */
 static char *expand(struct vab_dev *dev, const char *tmpl)
 {
-	char *out = malloc(strlen(tmpl) * 4 + 32), *o = out;
+	/* Two characters become at most ten: six times is always enough. */
+	char *out = malloc(strlen(tmpl) * 6 + 1), *o = out;
 	const char *t;
 
 	if (!out)
