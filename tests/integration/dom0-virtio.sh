@@ -85,7 +85,7 @@ t_fw() {
 	else
 		not_ok "firmware: SSDT, disassembly and module parameter in the overlay"
 	fi
-	check "firmware: XARG0001:00 describes back-end $B0" \
+	check "firmware: the first device (VA00) describes back-end $B0" \
 		dsl_prop "$FW/virtio-argo.dsl" xen,backend-port "$B0_PORT"
 }
 
