@@ -798,6 +798,8 @@ struct va_bus *va_bus_create(struct device *parent, u16 domid, u32 port,
 	bus->backoff_ms = VA_BACKOFF_MIN_MS;
 	spin_lock_init(&bus->lock);
 	spin_lock_init(&bus->tx_lock);
+	spin_lock_init(&bus->cb_lock);
+	INIT_LIST_HEAD(&bus->cb_list);
 	INIT_LIST_HEAD(&bus->ctrl_wait);
 	INIT_LIST_HEAD(&bus->tx_ctrl);
 	INIT_LIST_HEAD(&bus->tx_vqs);

@@ -114,6 +114,8 @@ struct va_vq {
 	bool indirect;
 	bool queued;		/* on bus->tx_vqs (tx_lock) */
 	struct list_head tx_node;
+	bool cb_pending;	/* on bus->cb_list (bus->cb_lock) */
+	struct list_head cb_node;
 	struct va_chain *chains;	/* num entries, by head index */
 };
 
@@ -150,8 +152,14 @@ struct va_vdev {
 	/* EVENT_CONFIG without the bytes: the manager reads them again. */
 	bool config_stale;
 
-	/* Held while virtqueue callbacks run: synchronize_cbs takes it. */
+	/*
+	 * Held (irqsave) while completions are written and while virtqueue
+	 * callbacks run: synchronize_cbs takes it. vq_gen changes whenever
+	 * the device is quiesced, so a callback deferred before then is
+	 * recognised as stale.
+	 */
 	spinlock_t cb_lock;
+	u32 vq_gen;
 
 	u16 nvqs;
 	struct va_vq **vqs;	/* by queue index; NULL if not set up */
@@ -195,8 +203,14 @@ struct va_bus {
 	struct va_ctrl *pend_ctrl;	/* or the control frame it is */
 	struct va_data_frame pend_frame[VA_TX_IOV];
 	struct work_struct tx_work;
+	/* The queue being notified, and the last chain it took (tx_lock). */
+	struct va_vq *sync_vq;
+	int sync_head;
 
 	struct work_struct rx_work;
+	/* Queues whose callback is due, run after the ring is released. */
+	spinlock_t cb_lock;
+	struct list_head cb_list;
 	bool dead;		/* being destroyed: no more receiving */
 	u8 *rx_frame;		/* VA_CTRL_FRAME_MAX bytes, rx_work only */
 
@@ -241,6 +255,8 @@ void va_bus_kick(struct va_bus *bus);
 /* virtio_argo_rx.c */
 void va_rx_work(struct work_struct *work);
 void va_data_ready(struct argo_ring *ring, void *priv);
+void va_rx_poll_chain(struct va_vq *vvq, u16 head);
+void va_cb_forget(struct va_vdev *vd);
 
 /* virtio_argo_tx.c */
 void va_tx_work(struct work_struct *work);

@@ -10,12 +10,85 @@
  * are copied straight from the ring into the chain's writable buffers,
  * then the chain goes on the used ring and the driver's callback runs.
  */
+#include <linux/ktime.h>
+#include <linux/timekeeping.h>
 #include <linux/virtio_config.h>
 #include <linux/virtio_ring.h>
 #include "virtio_argo_priv.h"
 
 /* Argo messages per run of the work; it requeues itself for the rest. */
 #define VA_RX_BUDGET	64
+
+/*
+ * The driver's callback is not run where the completion is written: a
+ * callback may take a driver lock (virtio_console's outvq_lock) whose
+ * holder spins, interrupts off, until a completion appears -- which only
+ * the receive path can write. So completions are written while the ring
+ * is held, and callbacks run after it is released (va_cb_run()).
+ */
+static void va_cb_defer(struct va_bus *bus, struct va_vq *vvq)
+{
+	spin_lock(&bus->cb_lock);
+	if (!vvq->cb_pending) {
+		vvq->cb_pending = true;
+		list_add_tail(&vvq->cb_node, &bus->cb_list);
+	}
+	spin_unlock(&bus->cb_lock);
+}
+
+static void va_cb_run(struct va_bus *bus)
+{
+	for (;;) {
+		struct va_vdev *vd;
+		struct va_vq *vvq;
+		unsigned long flags;
+		u32 gen;
+
+		spin_lock_irqsave(&bus->cb_lock, flags);
+		vvq = list_first_entry_or_null(&bus->cb_list, struct va_vq,
+					       cb_node);
+		if (!vvq) {
+			spin_unlock_irqrestore(&bus->cb_lock, flags);
+			return;
+		}
+		list_del_init(&vvq->cb_node);
+		vvq->cb_pending = false;
+		/* On the list, the queue and so its device are alive. */
+		vd = vvq->vd;
+		refcount_inc(&vd->ref);
+		gen = READ_ONCE(vd->vq_gen);
+		spin_unlock_irqrestore(&bus->cb_lock, flags);
+
+		/* As from an interrupt handler; softirqs it raises run after. */
+		local_bh_disable();
+		spin_lock_irqsave(&vd->cb_lock, flags);
+		if (!vd->quiesced && vd->vq_gen == gen)
+			vring_interrupt(0, vvq->vq);
+		spin_unlock_irqrestore(&vd->cb_lock, flags);
+		local_bh_enable();
+		va_vdev_put(vd);
+	}
+}
+
+/**
+ * va_cb_forget() - drop the deferred callbacks of a device being quiesced
+ * @vd: the device
+ */
+void va_cb_forget(struct va_vdev *vd)
+{
+	struct va_bus *bus = vd->bus;
+	struct va_vq *vvq, *tmp;
+	unsigned long flags;
+
+	spin_lock_irqsave(&bus->cb_lock, flags);
+	list_for_each_entry_safe(vvq, tmp, &bus->cb_list, cb_node) {
+		if (vvq->vd != vd)
+			continue;
+		list_del_init(&vvq->cb_node);
+		vvq->cb_pending = false;
+	}
+	spin_unlock_irqrestore(&bus->cb_lock, flags);
+}
 
 static void va_rx_data(struct va_bus *bus, const struct argo_ring *ring,
 		       const struct argo_msg *msg, u32 pos,
@@ -27,6 +100,7 @@ static void va_rx_data(struct va_bus *bus, const struct argo_ring *ring,
 	struct va_chain *c;
 	struct va_vdev *vd;
 	struct va_vq *vvq;
+	unsigned long flags;
 	u16 index, chain;
 	const char *why;
 	u32 status;
@@ -45,7 +119,7 @@ static void va_rx_data(struct va_bus *bus, const struct argo_ring *ring,
 	chain = le16_to_cpu(r.chain);
 	status = le32_to_cpu(r.status);
 
-	spin_lock_bh(&vd->cb_lock);
+	spin_lock_irqsave(&vd->cb_lock, flags);
 	if (vd->quiesced || vd->broken) {
 		/* Reset or broken: whatever is in flight is unused. */
 		atomic64_inc(&bus->stats.stale);
@@ -95,14 +169,15 @@ static void va_rx_data(struct va_bus *bus, const struct argo_ring *ring,
 	if (c->received == c->used_len) {
 		u16 old = vvq->used_idx;
 
-		c->in_flight = false;
 		va_vring_used(vvq, chain, c->used_len);
+		/* After the used entry: a notifier polling for it may leave. */
+		smp_store_release(&c->in_flight, false);
 		atomic64_inc(&bus->stats.completions);
 		if (va_vring_need_irq(vvq, old))
-			vring_interrupt(0, vvq->vq);
+			va_cb_defer(bus, vvq);
 	}
 out:
-	spin_unlock_bh(&vd->cb_lock);
+	spin_unlock_irqrestore(&vd->cb_lock, flags);
 	va_vdev_put(vd);
 }
 
@@ -277,10 +352,59 @@ void va_rx_work(struct work_struct *work)
 	if (READ_ONCE(bus->dead))
 		return;
 	ret = argo_ring_recv(bus->ring, va_rx_msg, bus, VA_RX_BUDGET);
-	if (ret == VA_RX_BUDGET)
+	va_cb_run(bus);
+	if (ret == VA_RX_BUDGET || ret == -EBUSY)
 		queue_work(va_wq, &bus->rx_work);
 	else if (ret == -EPROTO)
 		va_bus_lost(bus, "receive ring is corrupt");
+}
+
+/**
+ * va_rx_poll_chain() - wait, spinning, for the completion of one chain
+ * @vvq: the queue
+ * @head: the chain
+ *
+ * For a notify from a context with interrupts off whose caller spins
+ * until the device has used the chain (virtio_console writes console
+ * output that way): a device behind a trap would have used it before the
+ * notify returned; ours is behind Argo, so the ring is polled here, on
+ * this CPU, which also works on a one-vCPU guest or on vCPU 0 where the
+ * VIRQ would wait for interrupts to come back on. Callbacks found due are
+ * left to the receive work. Gives up, breaking the device, after the
+ * control timeout.
+ */
+void va_rx_poll_chain(struct va_vq *vvq, u16 head)
+{
+	struct va_vdev *vd = vvq->vd;
+	struct va_bus *bus = vd->bus;
+	u64 end = ktime_get_mono_fast_ns() +
+		  (u64)va_timeout_ms * NSEC_PER_MSEC;
+	unsigned long flags;
+
+	while (smp_load_acquire(&vvq->chains[head].in_flight)) {
+		if (READ_ONCE(vd->quiesced) || READ_ONCE(vd->broken) ||
+		    READ_ONCE(bus->state) != VA_CONNECTED || bus->dead)
+			break;
+		argo_ring_recv(bus->ring, va_rx_msg, bus, 8);
+		/* Our own send may be the one waiting for room. */
+		spin_lock_irqsave(&bus->tx_lock, flags);
+		va_tx_run(bus, 1);
+		spin_unlock_irqrestore(&bus->tx_lock, flags);
+		if (ktime_get_mono_fast_ns() > end) {
+			dev_err_ratelimited(&vd->vdev.dev,
+					    "queue %u: chain %u not completed in %u ms by a notifier that waits for it\n",
+					    vvq->index, head, va_timeout_ms);
+			spin_lock_irqsave(&vd->cb_lock, flags);
+			va_vdev_broken(vd, "no completion for a waiting notifier");
+			spin_unlock_irqrestore(&vd->cb_lock, flags);
+			/* Lets the spinning driver see an error. */
+			virtio_break_device(&vd->vdev);
+			break;
+		}
+		cpu_relax();
+	}
+	if (!list_empty(&bus->cb_list))
+		queue_work(va_wq, &bus->rx_work);
 }
 
 /* xen-argo: messages are waiting in our ring (hard IRQ). */

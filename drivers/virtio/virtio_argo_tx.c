@@ -127,6 +127,9 @@ static bool va_tx_next_chain(struct va_bus *bus, struct va_vq *vvq)
 	*c = (struct va_chain){
 		.in_flight = true, .out_len = out_len, .in_len = in_len,
 	};
+	/* A chain the device only reads: its notifier may spin for it. */
+	if (vvq == bus->sync_vq && !in_len)
+		bus->sync_head = head;
 	bus->cur_vq = vvq;
 	bus->cur_head = head;
 	bus->cur_off = 0;
@@ -287,6 +290,7 @@ bool va_tx_kick_vq(struct va_vq *vvq)
 {
 	struct va_bus *bus = vvq->vd->bus;
 	unsigned long flags;
+	int head = -1;
 	bool ok;
 
 	spin_lock_irqsave(&bus->tx_lock, flags);
@@ -296,9 +300,19 @@ bool va_tx_kick_vq(struct va_vq *vvq)
 			list_add_tail(&vvq->tx_node, &bus->tx_vqs);
 			vvq->queued = true;
 		}
+		bus->sync_vq = vvq;
+		bus->sync_head = -1;
 		va_tx_run(bus, VA_TX_BUDGET_NOTIFY);
+		head = bus->sync_head;
+		bus->sync_vq = NULL;
 	}
 	spin_unlock_irqrestore(&bus->tx_lock, flags);
+	/*
+	 * Interrupts off: the caller may spin until the chain is used and
+	 * nothing else on this CPU can complete it (see va_rx_poll_chain()).
+	 */
+	if (head >= 0 && irqs_disabled_flags(flags))
+		va_rx_poll_chain(vvq, head);
 	return ok;
 }
 
@@ -362,8 +376,10 @@ void va_tx_quiesce(struct va_vdev *vd)
 	spin_unlock_irqrestore(&bus->tx_lock, flags);
 
 	/* Wait for a completion in progress on another CPU. */
-	spin_lock_bh(&vd->cb_lock);
-	spin_unlock_bh(&vd->cb_lock);
+	spin_lock_irqsave(&vd->cb_lock, flags);
+	vd->vq_gen++;
+	spin_unlock_irqrestore(&vd->cb_lock, flags);
+	va_cb_forget(vd);
 }
 
 /**

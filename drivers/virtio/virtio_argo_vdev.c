@@ -309,8 +309,13 @@ static void va_set_status(struct virtio_device *vdev, u8 status)
 	ret = va_vdev_call(vd, VIRTIO_ARGO_MSG_SET_DEVICE_STATUS, &req,
 			   sizeof(req), &resp, sizeof(resp), va_timeout_ms);
 	if (ret != sizeof(resp)) {
-		dev_err(&vdev->dev, "setting status %#x failed: %d\n", status,
-			ret < 0 ? ret : -EPROTO);
+		/* Without a connection the device is being removed: quiet. */
+		if (ret == -ENOTCONN)
+			dev_dbg(&vdev->dev, "status %#x: no connection\n",
+				status);
+		else
+			dev_err(&vdev->dev, "setting status %#x failed: %d\n",
+				status, ret < 0 ? ret : -EPROTO);
 		WRITE_ONCE(vd->status, vd->status | VIRTIO_CONFIG_S_FAILED);
 		return;
 	}
@@ -345,13 +350,13 @@ static void va_reset(struct virtio_device *vdev)
 	 * Without a connection the back-end has dropped the device anyway;
 	 * either way the chains in flight are now unused.
 	 */
-	spin_lock_bh(&vd->cb_lock);
+	spin_lock_irq(&vd->cb_lock);
 	for (i = 0; i < vd->nvqs; i++)
 		if (vd->vqs[i])
 			memset(vd->vqs[i]->chains, 0,
 			       vd->vqs[i]->num * sizeof(struct va_chain));
 	vd->broken = false;
-	spin_unlock_bh(&vd->cb_lock);
+	spin_unlock_irq(&vd->cb_lock);
 	WRITE_ONCE(vd->status, 0);
 }
 
@@ -436,6 +441,7 @@ static struct virtqueue *va_setup_vq(struct va_vdev *vd, unsigned int index,
 	vvq->indirect = virtio_has_feature(&vd->vdev,
 					   VIRTIO_RING_F_INDIRECT_DESC);
 	INIT_LIST_HEAD(&vvq->tx_node);
+	INIT_LIST_HEAD(&vvq->cb_node);
 	vq->priv = vvq;
 
 	/* A new epoch every time: late answers for the old queue are stale. */
@@ -494,8 +500,8 @@ static void va_synchronize_cbs(struct virtio_device *vdev)
 	struct va_vdev *vd = to_va_vdev(vdev);
 
 	/* Callbacks run under cb_lock: once we hold it, none is running. */
-	spin_lock_bh(&vd->cb_lock);
-	spin_unlock_bh(&vd->cb_lock);
+	spin_lock_irq(&vd->cb_lock);
+	spin_unlock_irq(&vd->cb_lock);
 }
 
 static u64 va_get_features(struct virtio_device *vdev)
