@@ -381,6 +381,7 @@ void va_rx_poll_chain(struct va_vq *vvq, u16 head)
 		  (u64)va_timeout_ms * NSEC_PER_MSEC;
 	unsigned long flags;
 
+	/* Acquire: pairs with the release after the used entry is written. */
 	while (smp_load_acquire(&vvq->chains[head].in_flight)) {
 		if (READ_ONCE(vd->quiesced) || READ_ONCE(vd->broken) ||
 		    READ_ONCE(bus->state) != VA_CONNECTED || bus->dead)
