@@ -325,6 +325,14 @@ void va_ctrl_response(struct va_bus *bus, const void *frame, u32 size)
 	}
 	if (!found) {
 		spin_unlock_irqrestore(&bus->lock, flags);
+		/*
+		 * A restarted back-end answers DATA (token 0) this way: it
+		 * matches no request, but says the connection is gone.
+		 */
+		if (code == VIRTIO_ARGO_E_NOT_CONNECTED) {
+			va_bus_lost(bus, "back-end does not know the connection (restarted?)");
+			return;
+		}
 		atomic64_inc(&bus->stats.dropped);
 		dev_dbg_ratelimited(&bus->dev,
 				    "dropped a response (id %#x, device %u, token %u) to no request\n",
