@@ -14,6 +14,8 @@
 #   --ko FILE      xen-argo.ko (default drivers/xen/argo/xen-argo.ko)
 #   --vko FILE     virtio_argo.ko (default drivers/virtio/virtio_argo.ko)
 #   --backend FILE the back-end (default tools/backend/virtio-argo-backend)
+#   --guest FILE   the guests' /opt/va/domu-run (default
+#                  tests/integration/domu-virtio.sh)
 #   --log FILE     console log (default ${TMPDIR:-/tmp}/va-virtio.log)
 #   --timeout S    QEMU time limit (default 1500)
 #   --verbose      stream the console
@@ -42,12 +44,13 @@ plumbing=0
 while [ $# -gt 0 ]; do
 	case $1 in
 	--plumbing) plumbing=1 ;;
-	--ko | --vko | --backend)
+	--ko | --vko | --backend | --guest)
 		[ $# -ge 2 ] || die "$1 needs a file"
 		case $1 in
 		--ko) ko=$2 ;;
 		--vko) vko=$2 ;;
 		--backend) backend=$2 ;;
+		--guest) guest=$2 ;;
 		esac
 		shift ;;
 	-h | --help) sed -n '2,30p' "$0"; exit 0 ;;
