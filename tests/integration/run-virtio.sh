@@ -40,6 +40,7 @@ RL_TMO=1500
 ko=$VA_TOP/drivers/xen/argo/xen-argo.ko
 vko=$VA_TOP/drivers/virtio/virtio_argo.ko
 backend=$VA_TOP/tools/backend/virtio-argo-backend
+guest=$VA_TOP/tests/integration/domu-virtio.sh
 plumbing=0
 while [ $# -gt 0 ]; do
 	case $1 in
@@ -104,7 +105,7 @@ mod_tree domu lib $VA_DOMU_MODULES
 # kernel looks for kernel/firmware/acpi/*.aml only at the start of the
 # initrd); its size is a multiple of 512, so every archive after it keeps
 # the alignment va_initrd gave it.
-rl_domu_script "$VA_TOP/tests/integration/domu-virtio.sh"
+rl_domu_script "$guest"
 "$VA_SCRIPTS/mk-domu-initrd.sh" "$RL_WORK/domu" "$RL_WORK/domu.img"
 [ $(($(stat -c %s "$fw/virtio-argo-acpi.cpio") % 512)) = 0 ] ||
 	die "virtio-argo-acpi.cpio: size not a multiple of 512"
