@@ -2,8 +2,8 @@
 /*
  * virtio-argo wire protocol: a virtio transport over Xen Argo.
  *
- * Draft: not yet implemented. Documentation/virtio/virtio-argo.rst is the
- * specification; this header mirrors it and the two must not disagree.
+ * Documentation/virtio/virtio-argo.rst is the specification; this header
+ * mirrors it and the two must not disagree.
  *
  * Every Argo message between a front-end (the guest's transport) and a
  * back-end carries one or more frames, back to back without padding. A
