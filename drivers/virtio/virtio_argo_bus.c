@@ -871,7 +871,16 @@ void va_bus_destroy(struct va_bus *bus)
 	struct argo_ring *ring;
 	bool connected;
 
-	/* No new connection; the devices' resets still reach the back-end. */
+	/*
+	 * Not connected: stop a HELLO that may wait for its answer for up to
+	 * 30 s. Connected: the devices' resets must still reach the back-end.
+	 */
+	spin_lock_irq(&bus->lock);
+	if (bus->state != VA_CONNECTED) {
+		bus->state = VA_CLOSING;
+		va_ctrl_fail_all(bus, -ENOTCONN);
+	}
+	spin_unlock_irq(&bus->lock);
 	mutex_lock(&bus->manage_lock);
 	cancel_delayed_work(&bus->manage_work);
 	va_bus_remove_all(bus);
