@@ -9,11 +9,15 @@
 #   4. KUnit (UML) on the Debian 6.12 kernel source
 #   5. integration on real Xen with Argo under QEMU (dom0, PVH and PV domUs)
 #   6. probe: the module on a Xen without Argo, and with Argo not enabled
+#   7. virtio: the virtio-argo transport on real Xen (dom0 loopback, PVH and
+#      PV guests, back-end restarts, hostile back-ends; run-virtio.sh)
+#   8. backend: the user-space back-end and its test client in dom0
+#      (run-argo.sh --script dom0-backend.sh)
 # Ends with the line "N passed, N failed[, N skipped]"; exits 1 on any
 # failure.
 #
-# Usage: scripts/check.sh [STAGE...]   (stages: static kunit integration probe;
-#                                       default: all)
+# Usage: scripts/check.sh [STAGE...]   (stages: static kunit integration probe
+#                                       virtio backend; default: all)
 # Logs: build/check/*.log
 set -uo pipefail
 . "$(dirname "$0")/lib.sh"
@@ -24,7 +28,7 @@ results=$out/results.tap
 : >"$results"
 
 stages=("$@")
-[ ${#stages[@]} -gt 0 ] || stages=(static kunit integration probe)
+[ ${#stages[@]} -gt 0 ] || stages=(static kunit integration probe virtio backend)
 want() { local s; for s in "${stages[@]}"; do [ "$s" = "$1" ] && return 0; done; return 1; }
 
 # stage NAME CMD...: run CMD, keep its TAP lines, log the rest; a stage that
@@ -72,6 +76,10 @@ else
 	want integration && stage integration "$VA_TOP/tests/integration/run-argo.sh" \
 		--log "$out/integration-console.log"
 	want probe && stage probe "$VA_SCRIPTS/probe-check.sh"
+	want virtio && stage virtio "$VA_TOP/tests/integration/run-virtio.sh" \
+		--log "$out/virtio-console.log"
+	want backend && stage backend "$VA_TOP/tests/integration/run-argo.sh" \
+		--script dom0-backend.sh --log "$out/backend-console.log"
 fi
 
 # One plan, numbered in order.

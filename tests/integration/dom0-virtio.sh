@@ -13,8 +13,10 @@
 #   $VA/bin/argo, virtio-argo-backend (if built), iasl
 #   $VA/guest/vmlinuz, domu-virtio.img   guest kernel and initramfs (its
 #                                  /opt/va/domu-run is domu-virtio.sh)
-# Environment: VIRTIO_TESTS="fw dom0 pvh pv transport final" (a subset to
-#   run only those).
+# Environment: VIRTIO_TESTS="fw dom0 pvh pv transport hostile final" (a
+#   subset to run only those; "transport" also enables the guests'
+#   transport tests, "pvh" and "pv" boot the guests).
+#   HOSTILE_MODES="garble oversize duplicate reorder unsolicited"
 #
 # The guests report over their consoles ("VA-VIRTIO: ..." lines, see
 # domu-virtio.sh), which this script reads with domu_wait_line.
@@ -25,7 +27,8 @@ HERE=$(cd "$(dirname "$0")" && pwd)
 # shellcheck disable=SC1091
 . "${VA_LIB:-$VA/lib}/domu.sh"
 
-VIRTIO_TESTS=${VIRTIO_TESTS:-fw dom0 pvh pv transport final}
+VIRTIO_TESTS=${VIRTIO_TESTS:-fw dom0 pvh pv transport hostile final}
+HOSTILE_MODES=${HOSTILE_MODES:-garble oversize duplicate reorder unsolicited}
 FW=$VA/firmware
 AML=$FW/virtio-argo.aml
 GUEST_I=$VA/guest/domu-virtio.img
@@ -56,6 +59,56 @@ if grep -q '"PRP0001"' "$FW/virtio-argo.asl"; then
 else
 	HID=XARG0001 MODALIAS='acpi:XARG0001:'
 fi
+
+# --------------------------------------------------------------------
+# The back-end in dom0: one wildcard ring on the first back-end's port
+# (Xen runs with mac-permissive=1) serves dom0 itself and the guests; every
+# front-end domain gets its console on a pty linked at $VA_TMP/con-DOMID.
+BE_DEVICES="--device rng --device console,pty=$VA_TMP/con-%d"
+BE_N=0
+BE_NAME=
+BE_ARGS=
+be_running() {
+	[ -n "$BE_NAME" ] && pid_running "$(cat "$VA_TMP/$BE_NAME.pid")"
+}
+
+# be_start [ARGS...]: start it (unless it runs) and wait until it listens;
+# its log is $VA_TMP/$BE_NAME.out.
+be_start() {
+	# A running one with other options (--hostile) is replaced.
+	[ "$*" = "${BE_ARGS-}" ] || be_stop
+	be_running && return 0
+	argo_loaded || argo_load || return 1
+	BE_ARGS=$*
+	BE_N=$((BE_N + 1))
+	BE_NAME=be$BE_N
+	# shellcheck disable=SC2086 # BE_DEVICES: words
+	bg_start "$BE_NAME" "$BACKEND" --port "$B0_PORT" "$@" $BE_DEVICES
+	wait_line "$VA_TMP/$BE_NAME.out" 'instance 0x' 10
+}
+
+# be_stop [SIGNAL]: stop it (default TERM) and wait for it.
+be_stop() {
+	be_running || return 0
+	_be_pid=$(cat "$VA_TMP/$BE_NAME.pid")
+	kill "-${1:-TERM}" "$_be_pid" 2>/dev/null
+	_be_end=$(($(va_now) + 10))
+	while pid_running "$_be_pid" && [ "$(va_now)" -lt "$_be_end" ]; do
+		sleep 0.1
+	done
+	kill -9 "$_be_pid" 2>/dev/null
+	wait "$_be_pid" 2>/dev/null
+	return 0
+}
+
+# The kernel log from the last "va-test: MARK" line written by kmsg_mark.
+kmsg_mark() {
+	echo "va-test: $*" >/dev/kmsg
+	KMSG_MARK="va-test: $*"
+}
+kmsg_since() {
+	vt_since "$KMSG_MARK"
+}
 
 # hex N: N as iasl prints integers in a disassembly (Zero, One, 0xNN).
 hex() {
@@ -149,6 +202,118 @@ t_dom0() {
 }
 
 # --------------------------------------------------------------------
+# The guests' transport tests: dom0's side of them while the guest runs.
+
+# The hostile mode the PVH guest meets last, and what its kernel must log.
+DU_HOSTILE=reorder
+DU_HOSTILE_RE='virtio-argo device [0-9]+: fragment out of order; stopped until reset'
+
+# du_console NAME TYPE ROUND: one console round (domu-virtio.sh
+# vt_console): once the guest reads its hvc, write "h2g-ROUND" into its
+# pty; the guest answers "g2h-ROUND", which must arrive on the pty.
+du_console() {
+	_dc_n=$1 _dc_t=$2 _dc_r=$3
+	if ! domu_wait_line "$_dc_n" "VA-VIRTIO: transport: (console ready $_dc_r|end)|VA-DOMU-DONE" 240 ||
+		! grep -a -q "VA-VIRTIO: transport: console ready $_dc_r" "$(domu_logfile "$_dc_n")"; then
+		# The guest reports why (its "not ok" lines, or no "end").
+		diag "$_dc_t domU: the guest did not get to console round $_dc_r"
+		return 1
+	fi
+	_dc_link=$VA_TMP/con-$(domu_domid "$_dc_n")
+	_dc_out=$VA_TMP/con-$_dc_n-$_dc_r.out
+	if [ ! -e "$_dc_link" ]; then
+		not_ok "$_dc_t domU: console guest->dom0 (round $_dc_r): the back-end's pty $_dc_link exists"
+		show_out "$BE_NAME"
+		return 1
+	fi
+	_dc_pty=$(readlink "$_dc_link")
+	stty -F "$_dc_link" raw -echo 2>/dev/null
+	cat "$_dc_link" >"$_dc_out" 2>&1 &
+	_dc_cat=$!
+	sleep 0.5
+	printf 'h2g-%s\n' "$_dc_r" >"$_dc_link"
+	domu_wait_line "$_dc_n" "VA-VIRTIO: transport: console sent $_dc_r" 90
+	if wait_line "$_dc_out" "g2h-$_dc_r" 15; then
+		ok "$_dc_t domU: console guest->dom0 (round $_dc_r): \"g2h-$_dc_r\" arrived on the back-end's pty $_dc_pty"
+	else
+		not_ok "$_dc_t domU: console guest->dom0 (round $_dc_r): \"g2h-$_dc_r\" on the back-end's pty $_dc_pty"
+		diag "pty got: $(head -c 200 "$_dc_out")"
+	fi
+	kill "$_dc_cat" 2>/dev/null
+	wait "$_dc_cat" 2>/dev/null
+	return 0
+}
+
+# du_transport NAME TYPE: console rounds; for PVH the reload's round, a
+# back-end restart (SIGKILL) while the guest runs, a round with the new
+# back-end, and then a back-end restarted with --hostile $DU_HOSTILE.
+du_transport() {
+	du_console "$1" "$2" 1 || return
+	[ "$2" = pvh ] || return 0
+	du_console "$1" "$2" 2 || return
+	if ! domu_wait_line "$1" 'VA-VIRTIO: transport: (restart ready|end)|VA-DOMU-DONE' 240 ||
+		! grep -a -q 'VA-VIRTIO: transport: restart ready' "$(domu_logfile "$1")"; then
+		diag "$2 domU: the guest did not get to the back-end restart"
+		return
+	fi
+	be_stop KILL
+	sleep 3
+	if be_start; then
+		ok "$2 domU: back-end killed (SIGKILL) and restarted while the guest runs"
+	else
+		not_ok "$2 domU: back-end killed (SIGKILL) and restarted while the guest runs"
+		show_out "$BE_NAME"
+		return
+	fi
+	du_console "$1" "$2" 3 || return
+	# A hostile back-end for the guest (dom0 loopback tries every mode).
+	if ! domu_wait_line "$1" 'VA-VIRTIO: transport: (hostile ready|end)|VA-DOMU-DONE' 240 ||
+		! grep -a -q 'VA-VIRTIO: transport: hostile ready' "$(domu_logfile "$1")"; then
+		diag "$2 domU: the guest did not get to the hostile back-end"
+		return
+	fi
+	if ! be_start --hostile "$DU_HOSTILE"; then
+		not_ok "$2 domU: back-end restarted with --hostile $DU_HOSTILE"
+		show_out "$BE_NAME"
+	fi
+}
+
+# du_transport_results TYPE LOGFILE: the guest's "transport: ok|not ok"
+# lines as TAP.
+du_transport_results() {
+	_dr_f=$VA_TMP/transport-$1.txt
+	tr -d '\r' <"$2" | sed -n 's/^VA-VIRTIO: transport: //p' >"$_dr_f"
+	_dr_bad=0
+	while IFS= read -r _dr_l; do
+		case $_dr_l in
+		"ok "*) ok "$1 domU: ${_dr_l#ok }" ;;
+		"not ok "*) not_ok "$1 domU: ${_dr_l#not ok }"; _dr_bad=1 ;;
+		esac
+	done <"$_dr_f"
+	if [ "$1" = pvh ]; then
+		_dr_l=$(sed -n 's/^hostile line //p' "$_dr_f")
+		if echo "$_dr_l" | grep -q -E -- "$DU_HOSTILE_RE"; then
+			ok "$1 domU: hostile $DU_HOSTILE: the reason is the expected one"
+		else
+			not_ok "$1 domU: hostile $DU_HOSTILE: the reason is /$DU_HOSTILE_RE/ (got: ${_dr_l:-nothing})"
+			_dr_bad=1
+		fi
+	fi
+	if grep -q '^end$' "$_dr_f"; then
+		ok "$1 domU: the transport tests ran to the end"
+	else
+		not_ok "$1 domU: the transport tests ran to the end"
+		_dr_bad=1
+	fi
+	if [ $_dr_bad = 1 ]; then
+		diag "$1 domU console (end):"
+		tr -d '\r' <"$2" | tail -n 60 | diag
+		diag "back-end log (end):"
+		show_out "$BE_NAME" 30
+	fi
+}
+
+# --------------------------------------------------------------------
 # A guest boots the initramfs with the table upgrade cpio and reports.
 # $1: pvh|pv
 t_domu() {
@@ -158,12 +323,33 @@ t_domu() {
 	# A PV guest has no ACPI: it learns its back-ends from the module
 	# parameter (the PVH guest gets none, so it must use the SSDT).
 	[ "$du_type" = pvh ] || du_cmd="virtio_argo.backends=$PARAM"
-	want transport && [ -f "$VKO" ] && du_cmd="$du_cmd va.transport=1"
+	# The transport tests (domu-virtio.sh): the PVH guest also unloads
+	# and reloads virtio_argo and rides out a back-end restart.
+	du_tr=0
+	if want transport && [ -f "$VKO" ] && [ -x "$BACKEND" ]; then
+		if be_start; then
+			du_tr=1
+			du_cmd="$du_cmd va.transport=1"
+			[ "$du_type" != pvh ] ||
+				du_cmd="$du_cmd va.treload=1 va.trestart=1 va.thostile=$DU_HOSTILE"
+		else
+			not_ok "$du_type domU: the back-end starts in dom0"
+			show_out "$BE_NAME"
+		fi
+	fi
+	# One vCPU for PVH: virtio_console's output spins with interrupts off
+	# on the only CPU, which the transport must complete by polling; two
+	# for PV, where the VIRQ can arrive on the other one.
+	DOMU_VCPUS=1
+	[ "$du_type" = pvh ] || DOMU_VCPUS=2
+	export DOMU_VCPUS
 	# shellcheck disable=SC2086,SC2153 # $du_cmd: words; GUEST_K: lib.sh
 	if ! domu_start "$du_name" "$du_type" "$GUEST_K" "$GUEST_I" $du_cmd; then
 		not_ok "$du_type domU: xl create"
 		return
 	fi
+	diag "$du_type domU: $DOMU_VCPUS vCPU(s), domid $(domu_domid "$du_name"), command line extra: $du_cmd"
+	[ $du_tr = 0 ] || du_transport "$du_name" "$du_type"
 	if ! domu_wait_line "$du_name" 'VA-VIRTIO: done|VA-DOMU-DONE' 300 ||
 		! du_lf=$(domu_logfile "$du_name") ||
 		! grep -a -q 'VA-VIRTIO: done' "$du_lf"; then
@@ -202,11 +388,8 @@ t_domu() {
 		not_ok "$du_type domU: modprobe virtio_rng virtio_blk virtio_net (stock Debian modules)"
 		grep -a 'VA-VIRTIO: stock' "$du_lf" | diag
 	fi
-	# ---- TRANSPORT TESTS in the guest: read its "VA-VIRTIO: transport:"
-	# lines here (virtio_argo bound to the back-end, /dev/hwrng bytes,
-	# console round trip) once domu-virtio.sh runs them.
-	grep -a 'VA-VIRTIO: transport:' "$du_lf" | diag
-	if grep -a -q -E 'VA-VIRTIO: dmesg: .*(WARNING:|BUG:|Oops)' "$du_lf"; then
+	[ $du_tr = 0 ] || du_transport_results "$du_type" "$du_lf"
+	if grep -a 'VA-VIRTIO: dmesg: ' "$du_lf" | grep -a -q -E -- "$VT_SPLAT"; then
 		not_ok "$du_type domU: no warning, BUG or oops in the guest"
 		grep -a 'VA-VIRTIO: dmesg' "$du_lf" | diag
 	else
@@ -217,13 +400,57 @@ t_domu() {
 }
 
 # --------------------------------------------------------------------
-# TRANSPORT TESTS, dom0 side. Written with the transport and the back-end:
-#   - modprobe virtio_argo in dom0: it binds XARG0001:00 (the dom0-loopback
-#     back-end, domid 0 port 30000); start $BACKEND first;
-#   - the entropy device: /dev/hwrng gives bytes, rng_current is virtio_rng;
-#   - the console: a round trip through the back-end's console device;
-#   - rmmod virtio_argo with devices bound is clean;
-#   - then the same from the PVH and PV guests (va.transport=1, above).
+# TRANSPORT TESTS, dom0 side: dom0 loopback (the back-end in dom0 serves
+# dom0's own virtio_argo, found through XARG0001:00 from the SSDT).
+vt_report() {
+	if [ "$1" = OK ]; then ok "dom0 loopback: $2"; else not_ok "dom0 loopback: $2"; fi
+}
+
+# d0_console ROUND: text both ways between /dev/hvc1 (hvc0 is Xen's
+# console) and the back-end's pty for dom0.
+D0_HVC=/dev/hvc1
+d0_console() {
+	_c_link=$VA_TMP/con-0
+	if [ ! -e "$_c_link" ]; then
+		vt_report FAIL "console (round $1): the back-end's pty $_c_link exists"
+		return 1
+	fi
+	_c_g=$VA_TMP/d0-hvc-$1.out _c_h=$VA_TMP/d0-pty-$1.out
+	stty -F "$D0_HVC" raw -echo 2>/dev/null
+	stty -F "$_c_link" raw -echo 2>/dev/null
+	cat "$D0_HVC" >"$_c_g" 2>&1 &
+	_c_gp=$!
+	cat "$_c_link" >"$_c_h" 2>&1 &
+	_c_hp=$!
+	sleep 0.5
+	printf 'h2g-%s\n' "$1" >"$_c_link"
+	if wait_line "$_c_g" "h2g-$1" 20; then
+		vt_report OK "console back-end->front-end (round $1): pty $(readlink "$_c_link") -> $D0_HVC"
+	else
+		vt_report FAIL "console back-end->front-end (round $1): pty $(readlink "$_c_link") -> $D0_HVC (got: $(head -c 100 "$_c_g"))"
+	fi
+	# Written with a time limit: virtio_console spins until the back-end
+	# has the chain.
+	timeout 20 sh -c "printf 'g2h-%s\n' '$1' >$D0_HVC"
+	if wait_line "$_c_h" "g2h-$1" 20; then
+		vt_report OK "console front-end->back-end (round $1): $D0_HVC -> pty $(readlink "$_c_link")"
+	else
+		vt_report FAIL "console front-end->back-end (round $1): $D0_HVC -> pty $(readlink "$_c_link") (got: $(head -c 100 "$_c_h"))"
+	fi
+	kill "$_c_gp" "$_c_hp" 2>/dev/null
+	wait "$_c_gp" "$_c_hp" 2>/dev/null
+	return 0
+}
+
+d0_devices() {
+	vt_check_dev "round $1" 4 virtio_rng
+	vt_check_dev "round $1" 3 virtio_console
+	vt_check_rng "round $1"
+	d0_console "$1"
+}
+
+VT_PARAMS=keepalive_ms=1000
+
 t_transport() {
 	if [ ! -f "$VKO" ]; then
 		skip "transport: modprobe virtio_argo, /dev/hwrng, console round trip" \
@@ -234,20 +461,191 @@ t_transport() {
 		skip "transport: back-end" "virtio-argo-backend not in this run"
 		return
 	fi
-	# Only the module tree is checked until the transport tests exist.
 	if modprobe -n virtio_argo >"$VA_TMP/modprobe.out" 2>&1; then
 		ok "transport: modprobe finds virtio_argo in modules.dep"
 	else
 		not_ok "transport: modprobe finds virtio_argo in modules.dep"
 		show_out modprobe
 	fi
-	skip "transport: hwrng and console through the back-end" "not written yet"
+	mountpoint -q /sys/kernel/debug || mount -t debugfs none /sys/kernel/debug
+	if ! be_start; then
+		not_ok "dom0 loopback: the back-end starts"
+		show_out "$BE_NAME"
+		return
+	fi
+	modprobe virtio_rng 2>"$VA_TMP/rng.err" ||
+		{ not_ok "dom0 loopback: modprobe virtio_rng"; diag "$(cat "$VA_TMP/rng.err")"; }
+	kmsg_mark "dom0 loopback"
+	if modprobe virtio_argo $VT_PARAMS 2>"$VA_TMP/va.err"; then
+		ok "dom0 loopback: modprobe virtio_argo $VT_PARAMS"
+	else
+		not_ok "dom0 loopback: modprobe virtio_argo $VT_PARAMS"
+		diag "$(cat "$VA_TMP/va.err")"
+		return
+	fi
+	_bus=$(vt_bus)
+	if vt_wait_state connected 60 && [ "${_bus%/*}" = "/sys/devices/platform/$HID:00" ] &&
+		[ "$(vt_attr backend_domid)" = "$B0_DOMID" ] && [ "$(($(vt_attr backend_port)))" = "$B0_PORT" ]; then
+		ok "dom0 loopback: $HID:00/${_bus##*/} connected to back-end $B0_DOMID:$B0_PORT (instance $(vt_attr backend_instance), our port $(vt_attr port), ring $(vt_attr ring_size))"
+	else
+		not_ok "dom0 loopback: $HID:00/virtio-argo.N connected to back-end $B0_DOMID:$B0_PORT (bus ${_bus:-none}, state $(vt_attr state), back-end $(vt_attr backend_domid):$(vt_attr backend_port))"
+		kmsg_since | grep -a -i argo | tail -n 20 | diag
+		show_out "$BE_NAME"
+		return
+	fi
+	d0_devices 1
+
+	# Unload with the devices bound, and load again.
+	if vt_rmmod 30 && ! vt_bus >/dev/null && ! vt_dev 4 >/dev/null && ! vt_dev 3 >/dev/null; then
+		ok "dom0 loopback: rmmod virtio_argo with virtio_rng and virtio_console bound: bus and devices gone"
+	else
+		not_ok "dom0 loopback: rmmod virtio_argo with virtio_rng and virtio_console bound: bus and devices gone"
+		diag "rmmod: $(cat "$VA_TMP/rmmod.out"); bus: $(vt_bus); devices: $(echo /sys/bus/virtio/devices/*)"
+		kmsg_since | tail -n 20 | diag
+		return
+	fi
+	if modprobe virtio_argo $VT_PARAMS 2>"$VA_TMP/va.err" && vt_wait_state connected 60; then
+		ok "dom0 loopback: reload: connected again (instance $(vt_attr backend_instance))"
+	else
+		not_ok "dom0 loopback: reload: connected again (state $(vt_attr state)) $(cat "$VA_TMP/va.err")"
+		return
+	fi
+	d0_devices 2
+
+	# Back-end killed while the front-end is loaded, then restarted.
+	_i0=$(vt_attr backend_instance)
+	_rc0=$(vt_stat reconnects)
+	be_stop KILL
+	if vt_wait_state 'closed|hello|lost' 30; then
+		ok "dom0 loopback: back-end killed (SIGKILL): the bus noticed (state $(vt_attr state))"
+	else
+		not_ok "dom0 loopback: back-end killed (SIGKILL): the bus noticed within 30 s (state $(vt_attr state))"
+	fi
+	sleep 2
+	be_start
+	_end=$(($(va_now) + 90))
+	while :; do
+		_i=$(vt_attr backend_instance)
+		[ "$(vt_attr state)" = connected ] && [ "$_i" != "$_i0" ] && break
+		[ "$(va_now)" -lt "$_end" ] || break
+		sleep 0.2
+	done
+	if [ "$(vt_attr state)" = connected ] && [ "$_i" != "$_i0" ]; then
+		ok "dom0 loopback: back-end restarted: reconnected to the new instance $_i (was $_i0; reconnects $_rc0 -> $(vt_stat reconnects))"
+	else
+		not_ok "dom0 loopback: back-end restarted: reconnected to a new instance within 90 s (state $(vt_attr state), instance $_i, was $_i0)"
+		kmsg_since | grep -a -i argo | tail -n 20 | diag
+		show_out "$BE_NAME"
+		return
+	fi
+	d0_devices 3
+	diag "stats: $(tr '\n' ' ' <"/sys/kernel/debug/virtio-argo/$(basename "$(vt_bus)")/stats")"
+
+	if vt_rmmod 30; then
+		ok "dom0 loopback: rmmod virtio_argo at the end"
+	else
+		not_ok "dom0 loopback: rmmod virtio_argo at the end (status $?): $(cat "$VA_TMP/rmmod.out")"
+	fi
+	kmsg_since >"$VA_TMP/d0.dmesg"
+	if _sp=$(vt_splat "$VA_TMP/d0.dmesg"); then
+		not_ok "dom0 loopback: no warning, BUG, oops or lockdep report in dmesg"
+		echo "$_sp" | diag
+	else
+		ok "dom0 loopback: no warning, BUG, oops or lockdep report in dmesg"
+	fi
+	be_stop
+}
+
+# --------------------------------------------------------------------
+# Hostile back-end (--hostile MODE) in dom0 loopback: virtio_argo must say
+# why in the kernel log, stay sane and unload.
+#   garble       framing errors: the connection is dropped
+#   oversize     a completion longer than the buffers: device broken
+#   duplicate    the second copy names a chain not in flight: broken
+#   reorder      a fragment at the wrong offset: broken
+#   unsolicited  a completion for a chain not in flight: broken
+hostile_expect() {
+	case $1 in
+	garble) echo 'framing error at byte [0-9]+ of a [0-9]+-byte message' ;;
+	oversize) echo 'virtio-argo device [0-9]+: (used length beyond the writable buffers|fragment beyond the used length|response larger than the writable buffers); stopped until reset' ;;
+	duplicate) echo 'virtio-argo device [0-9]+: DATA response for a chain not in flight; stopped until reset' ;;
+	reorder) echo 'virtio-argo device [0-9]+: fragment out of order; stopped until reset' ;;
+	unsolicited) echo 'virtio-argo device [0-9]+: DATA response for a chain not in flight; stopped until reset' ;;
+	esac
+}
+
+t_hostile() {
+	if [ ! -f "$VKO" ] || [ ! -x "$BACKEND" ]; then
+		skip "hostile back-end" "virtio_argo.ko or the back-end not in this run"
+		return
+	fi
+	be_stop
+	mountpoint -q /sys/kernel/debug || mount -t debugfs none /sys/kernel/debug
+	modprobe virtio_rng 2>/dev/null
+	for _m in $HOSTILE_MODES; do
+		_want=$(hostile_expect "$_m")
+		if ! be_start --hostile "$_m"; then
+			not_ok "hostile $_m: the back-end starts"
+			show_out "$BE_NAME"
+			continue
+		fi
+		kmsg_mark "hostile $_m"
+		if ! modprobe virtio_argo $VT_PARAMS 2>"$VA_TMP/va.err"; then
+			not_ok "hostile $_m: modprobe virtio_argo"
+			diag "$(cat "$VA_TMP/va.err")"
+			be_stop
+			continue
+		fi
+		vt_wait_state connected 30
+		# The rng: the hwrng core reads it as soon as it registers; read
+		# too, with a time limit (a broken device never completes).
+		_end=$(($(va_now) + 30))
+		until _d=$(vt_dev 4) && [ -e "$_d/driver" ]; do
+			[ "$(va_now)" -lt "$_end" ] || break
+			sleep 0.2
+		done
+		_got=$(timeout 5 head -c 64 /dev/hwrng 2>/dev/null | wc -c)
+		_end=$(($(va_now) + 20))
+		until kmsg_since | grep -a -q -E -- "$_want"; do
+			[ "$(va_now)" -lt "$_end" ] || break
+			sleep 0.5
+		done
+		kmsg_since >"$VA_TMP/hostile-$_m.dmesg"
+		_line=$(grep -a -E -m 1 -- "$_want" "$VA_TMP/hostile-$_m.dmesg" | sed 's/^\[[ 0-9.]*\] *//')
+		if [ -n "$_line" ]; then
+			ok "hostile $_m: dmesg says why: $_line"
+		else
+			not_ok "hostile $_m: dmesg says why (/$_want/)"
+			diag "/dev/hwrng gave $_got bytes; state $(vt_attr state); stats: $(cat /sys/kernel/debug/virtio-argo/*/stats 2>/dev/null | tr '\n' ' ')"
+			grep -a -v 'va-test' "$VA_TMP/hostile-$_m.dmesg" | tail -n 20 | diag
+			show_out "$BE_NAME" 10
+		fi
+		diag "hostile $_m: /dev/hwrng gave $_got bytes within 5 s; state $(vt_attr state); $(grep -a -c -E 'stopped until reset|framing error' "$VA_TMP/hostile-$_m.dmesg") broken/framing lines"
+		_t0=$(va_now)
+		if vt_rmmod 30; then
+			ok "hostile $_m: rmmod virtio_argo returns ($(($(va_now) - _t0)) s), the kernel is alive"
+		else
+			not_ok "hostile $_m: rmmod virtio_argo returns within 30 s (status $?): $(cat "$VA_TMP/rmmod.out")"
+			kmsg_since | tail -n 20 | diag
+			# virtio_argo cannot be loaded again: the other modes would fail too.
+			be_stop
+			return
+		fi
+		kmsg_since >"$VA_TMP/hostile-$_m.dmesg"
+		if _sp=$(vt_splat "$VA_TMP/hostile-$_m.dmesg"); then
+			not_ok "hostile $_m: no warning, BUG or oops"
+			echo "$_sp" | diag
+		else
+			ok "hostile $_m: no warning, BUG or oops"
+		fi
+		be_stop
+	done
 }
 
 t_final() {
-	if dmesg | grep -a -q -E 'WARNING:|BUG:|Oops'; then
+	if dmesg | grep -a -q -E -- "$VT_SPLAT"; then
 		not_ok "final: no warning, BUG or oops in dom0's log"
-		dmesg | grep -a -A5 -E 'WARNING:|BUG:|Oops' | head -n 30 | diag
+		dmesg | grep -a -A5 -E -- "$VT_SPLAT" | head -n 30 | diag
 	else
 		ok "final: no warning, BUG or oops in dom0's log"
 	fi
@@ -258,6 +656,7 @@ want dom0 && t_dom0
 want pvh && t_domu pvh
 want pv && t_domu pv
 want transport && t_transport
+want hostile && t_hostile
 want final && t_final
 diag "dom0-virtio.sh took $(($(va_now) - t_start)) s"
 tap_summary

@@ -244,3 +244,131 @@ platform_dev_info() {
 	echo "hid=$(cat "$_lib_d/hid" 2>/dev/null) uid=$(cat "$_lib_d/uid" 2>/dev/null)" \
 		"path=$(cat "$_lib_d/path" 2>/dev/null) modalias=$(cat "/sys/bus/platform/devices/$1/modalias" 2>/dev/null)"
 }
+
+# ---- virtio-argo transport (dom0-virtio.sh and domu-virtio.sh) -----------
+# The caller defines vt_report OK|FAIL DESC (dom0: TAP; a guest: a
+# "VA-VIRTIO: transport: ..." line that dom0 turns into TAP).
+#   vt_bus                  the first bus device directory (virtio-argo.N)
+#   vt_attr NAME            one of its sysfs attributes
+#   vt_stat NAME            one of its debugfs counters
+#   vt_wait_state RE SECS   until the bus state matches the ERE RE
+#   vt_dev ID               /sys/bus/virtio/devices/virtioN of virtio id ID
+#   vt_check_dev WHO ID DRV check that device ID exists (waits), is bound to
+#                           DRV and negotiated VT_FEATURES
+#   vt_check_rng WHO        /dev/hwrng: 256 bytes, not all zero, from virtio_rng
+#   vt_rmmod SECS           rmmod virtio_argo, no waiting beyond SECS (124)
+#   vt_since MARK           the kernel log from the last line with MARK
+#   vt_splat [FILE]         print dmesg (or FILE) splat lines; 0 if any
+# Feature bits the transport offers and the drivers accept: INDIRECT_DESC,
+# EVENT_IDX, VERSION_1, ACCESS_PLATFORM.
+VT_FEATURES="28 29 32 33"
+VT_SPLAT='WARNING:|BUG:|Oops|general protection|possible (circular|recursive) locking|lockdep|INFO: task .* blocked|rcu_sched detected stall|Call Trace:'
+
+vt_bus() {
+	for _vt_b in /sys/devices/platform/*/virtio-argo.* /sys/devices/virtio-argo.*; do
+		[ -d "$_vt_b" ] || continue
+		echo "$_vt_b"
+		return 0
+	done
+	return 1
+}
+
+vt_attr() {
+	_vt_b=$(vt_bus) || return 1
+	cat "$_vt_b/$1" 2>/dev/null
+}
+
+vt_stat() {
+	_vt_b=$(vt_bus) || return 1
+	awk -v n="$1" '$1 == n { print $2 }' \
+		"/sys/kernel/debug/virtio-argo/${_vt_b##*/}/stats" 2>/dev/null
+}
+
+vt_wait_state() {
+	_vt_end=$(($(va_now) + $2))
+	until vt_attr state | grep -q -E -- "^($1)\$"; do
+		[ "$(va_now)" -lt "$_vt_end" ] || return 1
+		sleep 0.1
+	done
+}
+
+vt_dev() {
+	_vt_id=$(printf '0x%04x' "$1")
+	for _vt_d in /sys/bus/virtio/devices/*; do
+		[ "$(cat "$_vt_d/device" 2>/dev/null)" = "$_vt_id" ] || continue
+		echo "$_vt_d"
+		return 0
+	done
+	return 1
+}
+
+# vt_feat DEV BIT: is BIT set in DEV's features (one character per bit)?
+vt_feat() {
+	[ "$(cut -c "$(($2 + 1))" "$1/features" 2>/dev/null)" = 1 ]
+}
+
+vt_check_dev() {
+	_vt_who=$1 _vt_id=$2 _vt_drv=$3
+	_vt_end=$(($(va_now) + 30))
+	until _vt_d=$(vt_dev "$_vt_id") && [ -e "$_vt_d/driver" ]; do
+		if [ "$(va_now)" -ge "$_vt_end" ]; then
+			vt_report FAIL "$_vt_who: virtio id $_vt_id bound to $_vt_drv within 30 s (device: ${_vt_d:-none}; devices: $(cat /sys/bus/virtio/devices/*/device 2>/dev/null | tr '\n' ' '))"
+			return 1
+		fi
+		sleep 0.2
+	done
+	_vt_got=$(basename "$(readlink "$_vt_d/driver")")
+	_vt_miss=
+	for _vt_f in $VT_FEATURES; do
+		vt_feat "$_vt_d" "$_vt_f" || _vt_miss="$_vt_miss $_vt_f"
+	done
+	if [ "$_vt_got" = "$_vt_drv" ] && [ -z "$_vt_miss" ]; then
+		vt_report OK "$_vt_who: ${_vt_d##*/} is virtio id $_vt_id, bound to $_vt_drv, features $VT_FEATURES set"
+	else
+		vt_report FAIL "$_vt_who: ${_vt_d##*/} (id $_vt_id) bound to $_vt_got (want $_vt_drv), features missing:${_vt_miss:- none} ($(cat "$_vt_d/features"))"
+		return 1
+	fi
+}
+
+vt_check_rng() {
+	_vt_cur=$(cat /sys/class/misc/hw_random/rng_current 2>/dev/null)
+	_vt_hex=$(timeout 10 head -c 256 /dev/hwrng 2>"$VA_TMP/hwrng.err" |
+		od -An -v -tx1 | tr -d ' \n')
+	case $_vt_cur in
+	virtio_rng*) ;;
+	*)	vt_report FAIL "$1: /dev/hwrng comes from virtio_rng (rng_current: ${_vt_cur:-none})"
+		return 1 ;;
+	esac
+	if [ ${#_vt_hex} != 512 ]; then
+		vt_report FAIL "$1: /dev/hwrng ($_vt_cur) gave $((${#_vt_hex} / 2)) of 256 bytes within 10 s $(head -c 200 "$VA_TMP/hwrng.err")"
+		return 1
+	fi
+	case $_vt_hex in
+	*[1-9a-f]*) ;;
+	*)	vt_report FAIL "$1: /dev/hwrng ($_vt_cur) gave 256 zero bytes"
+		return 1 ;;
+	esac
+	vt_report OK "$1: /dev/hwrng ($_vt_cur) gave 256 bytes, not all zero ($(echo "$_vt_hex" | cut -c 1-16)...)"
+}
+
+vt_rmmod() {
+	rmmod virtio_argo >"$VA_TMP/rmmod.out" 2>&1 &
+	_vt_pid=$!
+	_vt_end=$(($(va_now) + $1))
+	while pid_running "$_vt_pid"; do
+		# Still in the kernel: report, and leave it be.
+		[ "$(va_now)" -lt "$_vt_end" ] || return 124
+		sleep 0.2
+	done
+	wait "$_vt_pid"
+}
+
+# vt_since MARK: the kernel log from the last line containing MARK.
+vt_since() {
+	dmesg | awk -v m="$1" 'index($0, m) { buf = ""; on = 1 } on { buf = buf $0 "\n" } END { printf "%s", buf }'
+}
+
+vt_splat() {
+	if [ -n "${1:-}" ]; then cat "$1"; else dmesg; fi |
+		grep -a -E -- "$VT_SPLAT" | head -n 20 | grep .
+}
