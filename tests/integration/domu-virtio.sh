@@ -86,9 +86,12 @@ vt_console() {
 	_r=$1
 	_f=$VA_TMP/hvc-$_r.out
 	: >"$_f"
-	stty -F "/dev/$VT_HVC" raw -echo 2>"$VA_TMP/stty.err" ||
+	# Held open across stty: hvc resets the termios of a tty nobody
+	# holds open.
+	exec 3<"/dev/$VT_HVC"
+	stty raw -echo <&3 2>"$VA_TMP/stty.err" ||
 		say "transport: stty: $(cat "$VA_TMP/stty.err")"
-	cat "/dev/$VT_HVC" >"$_f" 2>&1 &
+	cat <&3 >"$_f" 2>&1 &
 	_cat=$!
 	sleep 0.5
 	say "transport: console ready $_r"
@@ -102,6 +105,7 @@ vt_console() {
 	fi
 	kill "$_cat" 2>/dev/null
 	wait "$_cat" 2>/dev/null
+	exec 3<&-
 }
 
 # vt_devices ROUND: devices, rng and console.
