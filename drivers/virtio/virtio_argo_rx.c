@@ -375,34 +375,60 @@ void va_rx_work(struct work_struct *work)
  */
 void va_rx_poll_chain(struct va_vq *vvq, u16 head)
 {
+	struct va_chain *c = &vvq->chains[head];
 	struct va_vdev *vd = vvq->vd;
 	struct va_bus *bus = vd->bus;
 	u64 end = ktime_get_mono_fast_ns() +
 		  (u64)va_timeout_ms * NSEC_PER_MSEC;
+	const char *why = NULL;
 	unsigned long flags;
 
 	/* Acquire: pairs with the release after the used entry is written. */
-	while (smp_load_acquire(&vvq->chains[head].in_flight)) {
+	while (smp_load_acquire(&c->in_flight)) {
 		if (READ_ONCE(vd->quiesced) || READ_ONCE(vd->broken) ||
-		    READ_ONCE(bus->state) != VA_CONNECTED || bus->dead)
+		    READ_ONCE(bus->state) != VA_CONNECTED ||
+		    READ_ONCE(bus->dead)) {
+			why = "the device stopped";
 			break;
+		}
 		argo_ring_recv(bus->ring, va_rx_msg, bus, 8);
 		/* Our own send may be the one waiting for room. */
 		spin_lock_irqsave(&bus->tx_lock, flags);
 		va_tx_run(bus, 1);
 		spin_unlock_irqrestore(&bus->tx_lock, flags);
 		if (ktime_get_mono_fast_ns() > end) {
-			dev_err_ratelimited(&vd->vdev.dev,
-					    "queue %u: chain %u not completed in %u ms by a notifier that waits for it\n",
-					    vvq->index, head, va_timeout_ms);
-			spin_lock_irqsave(&vd->cb_lock, flags);
-			va_vdev_broken(vd, "no completion for a waiting notifier");
-			spin_unlock_irqrestore(&vd->cb_lock, flags);
-			/* Lets the spinning driver see an error. */
-			virtio_break_device(&vd->vdev);
+			why = "no completion in time";
 			break;
 		}
 		cpu_relax();
+	}
+
+	if (why) {
+		/*
+		 * The caller spins, interrupts off, until the chain is used:
+		 * give it back unused (length 0) rather than leave the CPU
+		 * spinning, or break the queue -- virtio_console frees the
+		 * buffer of a chain on a broken queue while it is still in the
+		 * ring. The chain only carried bytes to the device, so nothing
+		 * is invented for the driver to read. Anything still queued to
+		 * send from it is dropped first: the buffer is about to go.
+		 */
+		va_tx_quiesce_pending(vd);
+		spin_lock_irqsave(&vd->cb_lock, flags);
+		if (c->in_flight) {
+			u16 old = vvq->used_idx;
+
+			if (!vd->broken)
+				dev_err_ratelimited(&vd->vdev.dev,
+						    "queue %u: chain %u returned unused to the notifier waiting for it: %s\n",
+						    vvq->index, head, why);
+			va_vdev_broken(vd, why);
+			va_vring_used(vvq, head, 0);
+			smp_store_release(&c->in_flight, false);
+			if (va_vring_need_irq(vvq, old))
+				va_cb_defer(bus, vvq);
+		}
+		spin_unlock_irqrestore(&vd->cb_lock, flags);
 	}
 	if (!list_empty(&bus->cb_list))
 		queue_work(va_wq, &bus->rx_work);

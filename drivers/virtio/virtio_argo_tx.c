@@ -383,6 +383,26 @@ void va_tx_quiesce(struct va_vdev *vd)
 }
 
 /**
+ * va_tx_quiesce_pending() - drop what is built but unsent for a device
+ * @vd: the device, broken, whose buffers may be about to be freed
+ *
+ * The pending message and the partial chain point into the guest's
+ * buffers; a broken device sends nothing more anyway.
+ */
+void va_tx_quiesce_pending(struct va_vdev *vd)
+{
+	struct va_bus *bus = vd->bus;
+	unsigned long flags;
+
+	spin_lock_irqsave(&bus->tx_lock, flags);
+	if (bus->pend_vd == vd)
+		va_tx_clear_pending(bus);
+	if (bus->cur_vq && bus->cur_vq->vd == vd)
+		bus->cur_vq = NULL;
+	spin_unlock_irqrestore(&bus->tx_lock, flags);
+}
+
+/**
  * va_tx_drop_all() - forget everything unsent, the connection is gone
  * @bus: the bus
  */
