@@ -424,6 +424,7 @@ void va_rx_poll_chain(struct va_vq *vvq, u16 head)
 						    vvq->index, head, why);
 			va_vdev_broken(vd, why);
 			va_vring_used(vvq, head, 0);
+			/* As in va_rx_data(): the used entry first. */
 			smp_store_release(&c->in_flight, false);
 			if (va_vring_need_irq(vvq, old))
 				va_cb_defer(bus, vvq);
