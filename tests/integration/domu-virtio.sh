@@ -14,9 +14,15 @@
 #   devices N             how many there are
 #   param VALUE           virtio_argo.backends= on the kernel command line
 #   stock OK|FAILED       modprobe of the stock virtio drivers
-#   dmesg: ...            ACPI table upgrade lines, warnings
+#   dmesg: ...            ACPI table upgrade lines, virtio-argo lines,
+#                         warnings
+#   transport: ok DESC | transport: not ok DESC   one transport check each
+#   transport: console ready R | console sent R | restart ready I |
+#     hostile ready I | hostile line LINE   steps dom0 waits for (below)
+#   transport: end        the transport part finished
 #   done rc=N
-# Kernel command line: va.transport=1 also runs the transport part (below).
+# Kernel command line: va.transport=1 also runs the transport part (below),
+# va.treload=1, va.trestart=1 and va.thostile=MODE add to it.
 # shellcheck disable=SC1091 # the overlay's copy of tests/integration/lib.sh
 . "${VA:-/opt/va}/integration/lib.sh"
 
