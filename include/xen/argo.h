@@ -110,6 +110,8 @@ int argo_sendv_wait(struct argo_ring *ring, u16 dst_domid, u32 dst_port,
 		    u32 type, const struct kvec *iov, unsigned int niov,
 		    long timeout);
 
+void argo_poll(void);
+
 int argo_ring_recv(struct argo_ring *ring, argo_recv_fn fn, void *arg,
 		   unsigned int budget);
 int argo_msg_read(const struct argo_ring *ring, const struct argo_msg *msg,

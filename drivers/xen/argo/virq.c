@@ -63,6 +63,21 @@ void argo_space_kick(void)
 	local_irq_restore(flags);
 }
 
+/**
+ * argo_poll() - look at every ring now, as the VIRQ would
+ *
+ * For a caller that waits with interrupts off on a CPU that may be the
+ * one the VIRQ is bound to (vCPU 0): while it spins, neither its own rings
+ * nor the domain's others (a back-end's /dev/argo ring in the same
+ * domain) hear of new messages or space. Runs the data_ready and
+ * space_ready callbacks and wakes /dev/argo pollers. Any context.
+ */
+void argo_poll(void)
+{
+	argo_space_kick();
+}
+EXPORT_SYMBOL_GPL(argo_poll);
+
 int argo_virq_init(void)
 {
 	int irq = bind_virq_to_irqhandler(VIRQ_ARGO, 0, argo_virq_handler, 0,
