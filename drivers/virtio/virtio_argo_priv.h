@@ -160,6 +160,7 @@ struct va_vdev {
 	 */
 	spinlock_t cb_lock;
 	u32 vq_gen;
+	atomic_t cb_running;	/* callbacks running, outside cb_lock */
 
 	u16 nvqs;
 	struct va_vq **vqs;	/* by queue index; NULL if not set up */

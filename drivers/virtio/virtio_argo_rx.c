@@ -42,6 +42,7 @@ static void va_cb_run(struct va_bus *bus)
 		struct va_vdev *vd;
 		struct va_vq *vvq;
 		unsigned long flags;
+		bool run;
 		u32 gen;
 
 		spin_lock_irqsave(&bus->cb_lock, flags);
@@ -59,13 +60,25 @@ static void va_cb_run(struct va_bus *bus)
 		gen = READ_ONCE(vd->vq_gen);
 		spin_unlock_irqrestore(&bus->cb_lock, flags);
 
-		/* As from an interrupt handler; softirqs it raises run after. */
-		local_bh_disable();
+		/*
+		 * Not under cb_lock: a callback may notify (virtio_console
+		 * pushing output from in_intr), and that notify may complete
+		 * chains of this device. cb_running lets quiesce wait for it.
+		 */
 		spin_lock_irqsave(&vd->cb_lock, flags);
-		if (!vd->quiesced && vd->vq_gen == gen)
-			vring_interrupt(0, vvq->vq);
+		run = !vd->quiesced && vd->vq_gen == gen;
+		if (run)
+			atomic_inc(&vd->cb_running);
 		spin_unlock_irqrestore(&vd->cb_lock, flags);
-		local_bh_enable();
+		if (run) {
+			/* As from an interrupt handler; softirqs run after. */
+			local_bh_disable();
+			local_irq_save(flags);
+			vring_interrupt(0, vvq->vq);
+			local_irq_restore(flags);
+			local_bh_enable();
+			atomic_dec(&vd->cb_running);
+		}
 		va_vdev_put(vd);
 	}
 }
@@ -381,6 +394,7 @@ void va_rx_poll_chain(struct va_vq *vvq, u16 head)
 	u64 end = ktime_get_mono_fast_ns() +
 		  (u64)va_timeout_ms * NSEC_PER_MSEC;
 	const char *why = NULL;
+	unsigned int spins = 0;
 	unsigned long flags;
 
 	/* Acquire: pairs with the release after the used entry is written. */
@@ -391,6 +405,13 @@ void va_rx_poll_chain(struct va_vq *vvq, u16 head)
 			why = "the device stopped";
 			break;
 		}
+		/*
+		 * With interrupts off here, the VIRQ may be held off: look at
+		 * every ring now and then, so that a back-end in this same
+		 * domain (dom0 loopback) hears of our request.
+		 */
+		if (!(++spins % 64))
+			argo_poll();
 		argo_ring_recv(bus->ring, va_rx_msg, bus, 8);
 		/* Our own send may be the one waiting for room. */
 		spin_lock_irqsave(&bus->tx_lock, flags);

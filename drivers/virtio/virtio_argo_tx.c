@@ -380,6 +380,9 @@ void va_tx_quiesce(struct va_vdev *vd)
 	vd->vq_gen++;
 	spin_unlock_irqrestore(&vd->cb_lock, flags);
 	va_cb_forget(vd);
+	/* No callback starts now; wait for those already running. */
+	while (atomic_read(&vd->cb_running))
+		cpu_relax();
 }
 
 /**

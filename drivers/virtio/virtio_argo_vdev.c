@@ -499,9 +499,14 @@ static void va_synchronize_cbs(struct virtio_device *vdev)
 {
 	struct va_vdev *vd = to_va_vdev(vdev);
 
-	/* Callbacks run under cb_lock: once we hold it, none is running. */
+	/*
+	 * Completions are written under cb_lock; callbacks run counted in
+	 * cb_running. Once both are seen idle, none is in progress.
+	 */
 	spin_lock_irq(&vd->cb_lock);
 	spin_unlock_irq(&vd->cb_lock);
+	while (atomic_read(&vd->cb_running))
+		cpu_relax();
 }
 
 static u64 va_get_features(struct virtio_device *vdev)
