@@ -3,7 +3,9 @@
 # virtio-argo: Xen Argo driver, virtio transport over Argo, back-end.
 #
 #   make            build the modules and the user-space tools
-#   make demo       build everything, boot Xen with Argo in QEMU, show it work
+#   make demo       build everything, boot Xen with Argo in QEMU, show a guest
+#                   using virtio devices in dom0 through Argo (about 2 min)
+#   make demo-argo  the same boot, showing raw Argo messages dom0 <-> guest
 #   make check      every test: static gate, KUnit, integration on real Xen
 #   make bench-argo Argo throughput domU -> dom0 (a benchmark, not a test)
 #
@@ -13,7 +15,7 @@
 KDIR ?=
 TOP := $(CURDIR)
 
-.PHONY: all modules tools deps check demo bench-argo clean help
+.PHONY: all modules tools deps check demo demo-argo bench-argo clean help
 
 all: modules tools
 
@@ -37,6 +39,9 @@ check:
 demo:
 	scripts/demo.sh
 
+demo-argo:
+	scripts/demo.sh --argo
+
 bench-argo:
 	scripts/bench-argo.sh
 
@@ -50,4 +55,4 @@ clean:
 	rm -rf build
 
 help:
-	@sed -n '3,12p' Makefile
+	@sed -n '3,14p' Makefile

@@ -1,6 +1,6 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0-only
-# make demo, dom0 side: Argo messages between dom0 and a PVH guest, with a
+# make demo-argo, dom0 side: Argo messages between dom0 and a PVH guest, with a
 # narration for a newcomer. Every line meant for the reader starts with
 # "demo: " (scripts/demo.sh shows only those).
 set -u
@@ -71,5 +71,5 @@ domu_wait_line demo 'VA-ARGO: done' 240 >/dev/null
 grep -a 'VA-ARGO: api:' "$(domu_logfile demo)" | sed 's/.*VA-ARGO: api: /guest: in-kernel API self-test: /' | indent
 domu_wait_gone demo 60 || domu_destroy demo
 say ""
-say "The guest has powered off. Next steps for this project: virtio devices"
-say "(virtio_argo.ko) carried over these rings. See README.md."
+say "The guest has powered off. make demo shows virtio devices carried over"
+say "these rings (virtio_argo.ko and the back-end). See README.md."

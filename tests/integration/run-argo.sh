@@ -8,7 +8,7 @@
 # Usage: tests/integration/run-argo.sh [--bench] [--ko FILE] [--log FILE]
 #                                      [--timeout S] [--verbose]
 #   --bench        run bench-argo.sh instead of the tests
-#   --demo         run demo-argo.sh (make demo) instead of the tests
+#   --demo         run demo-argo.sh (make demo-argo) instead of the tests
 #   --script NAME  run tests/integration/NAME in dom0 instead
 #   --ko FILE      xen-argo.ko (default drivers/xen/argo/xen-argo.ko)
 #   --log FILE     console log (default ${TMPDIR:-/tmp}/va-argo.log)
