@@ -106,7 +106,7 @@ struct vab_queue {
 	u32 size;		/* 0: not configured */
 	u32 epoch;		/* 0: not enabled since reset */
 	bool enabled;
-	struct vab_chain **inflight;	/* size entries, by chain id */
+	struct vab_chain **in_flight;	/* size entries, by chain id */
 };
 
 /* One Argo message waiting to be sent. */

@@ -53,14 +53,14 @@ void data_abandon_queue(struct vab_dev *d, u32 vq)
 	struct vab_queue *q = &d->vqs[vq];
 	u32 i;
 
-	if (!q->inflight)
+	if (!q->in_flight)
 		return;
 	for (i = 0; i < q->size; i++) {
-		struct vab_chain *ch = q->inflight[i];
+		struct vab_chain *ch = q->in_flight[i];
 
 		if (!ch)
 			continue;
-		q->inflight[i] = NULL;
+		q->in_flight[i] = NULL;
 		if (d->ops->cancel)
 			d->ops->cancel(d, ch);
 		free(ch);
@@ -72,7 +72,7 @@ static void queue_reset(struct vab_dev *d, u32 vq)
 	struct vab_queue *q = &d->vqs[vq];
 
 	data_abandon_queue(d, vq);
-	free(q->inflight);
+	free(q->in_flight);
 	memset(q, 0, sizeof(*q));
 }
 
@@ -434,18 +434,18 @@ static void set_vqueue(struct vab_conn *c, struct vab_dev *d,
 		return;
 	}
 	if (op == VIRTIO_ARGO_VQ_STATE_ENABLE) {
-		struct vab_chain **inflight;
+		struct vab_chain **in_flight;
 
 		if (!size) {
 			send_error(c, f, VIRTIO_ARGO_E_INVALID);
 			return;
 		}
-		inflight = calloc(size, sizeof(*inflight));
-		if (!inflight) {
+		in_flight = calloc(size, sizeof(*in_flight));
+		if (!in_flight) {
 			send_error(c, f, VIRTIO_ARGO_E_NO_RESOURCE);
 			return;
 		}
-		q->inflight = inflight;
+		q->in_flight = in_flight;
 		q->enabled = true;
 		q->epoch = epoch;
 		dev_dbg(d, "queue %u enabled: size %u, epoch %u", idx, size,

@@ -119,10 +119,10 @@ static void deliver(struct vab_conn *c, struct vab_dev *d, u16 vq, u16 id,
 	ch->out_len = out_len;
 	ch->in_len = in_len;
 	ch->out = buf;
-	q->inflight[id] = ch;
+	q->in_flight[id] = ch;
 	d->ops->chain(d, ch);
 	/* The readable bytes live only during chain(). */
-	if (q->inflight && q->inflight[id] == ch)
+	if (q->in_flight && q->in_flight[id] == ch)
 		ch->out = NULL;
 	free(buf);
 }
@@ -151,7 +151,7 @@ static void first_fragment(struct vab_conn *c, struct vab_dev *d,
 		code = VIRTIO_ARGO_E_STATE;
 	} else if (r->chain >= d->vqs[r->vq].size) {
 		code = VIRTIO_ARGO_E_INVALID;
-	} else if (d->vqs[r->vq].inflight[r->chain]) {
+	} else if (d->vqs[r->vq].in_flight[r->chain]) {
 		/* A response would be ambiguous: the stream is not sane. */
 		conn_info(c, "dev %u: DATA for chain %u of queue %u, which is in flight",
 			  r->dev_num, r->chain, r->vq);
@@ -278,7 +278,7 @@ void vab_complete(struct vab_chain *ch, const void *data, u32 used_len)
 	struct vab_dev *d = ch->dev;
 	struct vab_queue *q = &d->vqs[ch->vq];
 
-	if (!q->inflight || ch->id >= q->size || q->inflight[ch->id] != ch) {
+	if (!q->in_flight || ch->id >= q->size || q->in_flight[ch->id] != ch) {
 		dev_info(d, "model bug: completing chain %u of queue %u, which is not in flight",
 			 ch->id, ch->vq);
 		return;
@@ -288,7 +288,7 @@ void vab_complete(struct vab_chain *ch, const void *data, u32 used_len)
 			 used_len, ch->in_len);
 		used_len = ch->in_len;
 	}
-	q->inflight[ch->id] = NULL;
+	q->in_flight[ch->id] = NULL;
 	if (!hostile_complete(ch, data, used_len))
 		emit_completion(d->conn, ch, data, used_len);
 	free(ch);

@@ -133,7 +133,7 @@ static void unsolicited(struct vab_conn *c, const struct vab_chain *ch,
 
 	emit(c, ch, data, used_len, used_len);
 	for (i = 0; i < q->size; i++) {
-		if (i != ch->id && !q->inflight[i]) {
+		if (i != ch->id && !q->in_flight[i]) {
 			other = i;
 			break;
 		}
