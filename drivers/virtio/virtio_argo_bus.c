@@ -41,7 +41,13 @@ static const char *const va_state_names[] = {
  */
 void va_bus_kick(struct va_bus *bus)
 {
-	mod_delayed_work(system_wq, &bus->manage_work, 0);
+	unsigned long flags;
+
+	/* Once closing, the bus may be freed when the work is cancelled. */
+	spin_lock_irqsave(&bus->lock, flags);
+	if (bus->state != VA_CLOSING)
+		mod_delayed_work(system_wq, &bus->manage_work, 0);
+	spin_unlock_irqrestore(&bus->lock, flags);
 }
 
 /* Wake every thread waiting for a response: the connection is gone. */
@@ -80,7 +86,7 @@ void va_bus_lost(struct va_bus *bus, const char *why)
 				 bus->be_domid, bus->be_port, why);
 		bus->state = VA_LOST;
 		va_ctrl_fail_all(bus, -ENOTCONN);
-		va_bus_kick(bus);
+		mod_delayed_work(system_wq, &bus->manage_work, 0);
 	}
 	spin_unlock_irqrestore(&bus->lock, flags);
 }
@@ -400,7 +406,7 @@ void va_bus_event_device(struct va_bus *bus, u16 num, u16 state)
 
 static void va_bus_remove_device(struct va_bus *bus, u16 num)
 {
-	struct va_vdev *vd = xa_erase(&bus->vdevs, num);
+	struct va_vdev *vd = xa_erase_irq(&bus->vdevs, num);
 
 	if (vd)
 		va_vdev_remove(vd);
@@ -816,7 +822,7 @@ struct va_bus *va_bus_create(struct device *parent, u16 domid, u32 port,
 	INIT_WORK(&bus->rx_work, va_rx_work);
 	INIT_DELAYED_WORK(&bus->manage_work, va_manage_work);
 	mutex_init(&bus->manage_lock);
-	xa_init(&bus->vdevs);
+	xa_init_flags(&bus->vdevs, XA_FLAGS_LOCK_IRQ);
 
 	device_initialize(&bus->dev);
 	bus->dev.parent = parent;
@@ -831,9 +837,10 @@ struct va_bus *va_bus_create(struct device *parent, u16 domid, u32 port,
 	device_initialize(&bus->dma_dev);
 	bus->dma_dev.parent = &bus->dev;
 	bus->dma_dev.release = va_dma_dev_release;
-	bus->dma_dev.coherent_dma_mask = DMA_BIT_MASK(64);
 	bus->dma_dev.dma_mask = &bus->dma_dev.coherent_dma_mask;
 	set_dma_ops(&bus->dma_dev, &va_dma_ops);
+	/* Through the API, so that the core knows no sync is ever needed. */
+	dma_set_mask_and_coherent(&bus->dma_dev, DMA_BIT_MASK(64));
 	dev_set_name(&bus->dma_dev, "virtio-argo.%d-dma", bus->id);
 
 	ret = device_add(&bus->dev);
@@ -911,6 +918,7 @@ void va_bus_destroy(struct va_bus *bus)
 	argo_ring_close(ring);
 	cancel_work_sync(&bus->rx_work);
 	cancel_work_sync(&bus->tx_work);
+	cancel_delayed_work_sync(&bus->manage_work);
 	va_tx_drop_all(bus);
 	va_ctrl_expire(bus, true);
 	xa_destroy(&bus->vdevs);

@@ -34,6 +34,10 @@ unsigned int va_keepalive_ms = 30000;
 module_param_named(keepalive_ms, va_keepalive_ms, uint, 0644);
 MODULE_PARM_DESC(keepalive_ms, "PING the back-end after this long without traffic (ms, 0: never; default 30000)");
 
+unsigned int va_poll_ms = 1000;
+module_param_named(poll_ms, va_poll_ms, uint, 0644);
+MODULE_PARM_DESC(poll_ms, "Longest a notifier with interrupts off waits for its read-only chains (ms, default 1000)");
+
 unsigned int va_queue_size = 256;
 module_param_named(queue_size, va_queue_size, uint, 0444);
 MODULE_PARM_DESC(queue_size, "Largest virtqueue size (power of two, default 256)");
@@ -213,6 +217,11 @@ static int __init va_init(void)
 
 	if (!xen_domain())
 		return -ENODEV;
+	if (!va_queue_size || va_queue_size > VIRTIO_ARGO_MAX_VQ_SIZE) {
+		pr_err("virtio_argo: queue_size %u is not 1 .. %u\n",
+		       va_queue_size, VIRTIO_ARGO_MAX_VQ_SIZE);
+		return -EINVAL;
+	}
 	va_wq = alloc_workqueue("virtio_argo", WQ_HIGHPRI | WQ_MEM_RECLAIM, 0);
 	if (!va_wq)
 		return -ENOMEM;

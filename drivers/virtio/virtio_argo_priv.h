@@ -24,8 +24,8 @@
 #define VA_FE_PORT_BASE		0x76610000u
 #define VA_FE_PORT_COUNT	256u
 
-/* Largest non-DATA frame we accept: a config response of 4096 bytes. */
-#define VA_CTRL_FRAME_MAX	(20 + VIRTIO_ARGO_MAX_CONFIG)
+/* Largest non-DATA frame we accept: EVENT_CONFIG with 4096 bytes. */
+#define VA_CTRL_FRAME_MAX	(24 + VIRTIO_ARGO_MAX_CONFIG)
 
 /* Frames batched into one Argo message: each takes at least one iovec. */
 #define VA_TX_IOV		8
@@ -115,6 +115,7 @@ struct va_vq {
 	bool queued;		/* on bus->tx_vqs (tx_lock) */
 	struct list_head tx_node;
 	bool cb_pending;	/* on bus->cb_list (bus->cb_lock) */
+	atomic_t ro_inflight;	/* read-only chains in flight */
 	struct list_head cb_node;
 	struct va_chain *chains;	/* num entries, by head index */
 };
@@ -203,10 +204,11 @@ struct va_bus {
 	struct va_vdev *pend_vd;	/* device of its DATA frames, or NULL */
 	struct va_ctrl *pend_ctrl;	/* or the control frame it is */
 	struct va_data_frame pend_frame[VA_TX_IOV];
+	/* Chains whose last fragment is in it: sent once it is. */
+	struct va_chain *pend_done[VA_TX_IOV];
+	unsigned int pend_ndone;
+	unsigned int oneway_queued;	/* bounded: see va_tx_post_oneway() */
 	struct work_struct tx_work;
-	/* The queue being notified, and the last chain it took (tx_lock). */
-	struct va_vq *sync_vq;
-	int sync_head;
 
 	struct work_struct rx_work;
 	/* Queues whose callback is due, run after the ring is released. */
@@ -234,6 +236,7 @@ extern unsigned int va_timeout_ms;
 extern unsigned int va_reset_timeout_ms;
 extern unsigned int va_keepalive_ms;
 extern unsigned int va_queue_size;
+extern unsigned int va_poll_ms;
 
 /* virtio_argo_bus.c */
 struct va_bus *va_bus_create(struct device *parent, u16 domid, u32 port,
@@ -256,7 +259,7 @@ void va_bus_kick(struct va_bus *bus);
 /* virtio_argo_rx.c */
 void va_rx_work(struct work_struct *work);
 void va_data_ready(struct argo_ring *ring, void *priv);
-void va_rx_poll_chain(struct va_vq *vvq, u16 head);
+void va_rx_poll_vq(struct va_vq *vvq);
 void va_cb_forget(struct va_vdev *vd);
 
 /* virtio_argo_tx.c */
@@ -280,6 +283,7 @@ int va_chain_write(struct va_vq *vvq, u16 head, u32 off,
 		   const struct argo_ring *ring, const struct argo_msg *msg,
 		   u32 msg_off, u32 count);
 bool va_vring_avail(struct va_vq *vvq, u16 *head);
+bool va_vring_peek(struct va_vq *vvq, u16 *head);
 void va_vring_used(struct va_vq *vvq, u16 head, u32 len);
 bool va_vring_need_irq(struct va_vq *vvq, u16 old_used);
 

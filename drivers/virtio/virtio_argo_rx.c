@@ -156,6 +156,11 @@ static void va_rx_data(struct va_bus *bus, const struct argo_ring *ring,
 	}
 	c = &vvq->chains[chain];
 	if (!READ_ONCE(c->out_done)) {
+		/* The sender may still be returning from sendv: let it finish. */
+		spin_lock(&bus->tx_lock);
+		spin_unlock(&bus->tx_lock);
+	}
+	if (!READ_ONCE(c->out_done)) {
 		va_vdev_broken(vd, "DATA response before the request was sent");
 		goto out;
 	}
@@ -182,9 +187,14 @@ static void va_rx_data(struct va_bus *bus, const struct argo_ring *ring,
 	if (c->received == c->used_len) {
 		u16 old = vvq->used_idx;
 
-		va_vring_used(vvq, chain, c->used_len);
-		/* After the used entry: a notifier polling for it may leave. */
+		/*
+		 * Not in flight before the driver can see it used and make
+		 * the same head available again.
+		 */
 		smp_store_release(&c->in_flight, false);
+		if (!c->in_len)
+			atomic_dec(&vvq->ro_inflight);
+		va_vring_used(vvq, chain, c->used_len);
 		atomic64_inc(&bus->stats.completions);
 		if (va_vring_need_irq(vvq, old))
 			va_cb_defer(bus, vvq);
@@ -372,48 +382,115 @@ void va_rx_work(struct work_struct *work)
 		va_bus_lost(bus, "receive ring is corrupt");
 }
 
-/**
- * va_rx_poll_chain() - wait, spinning, for the completion of one chain
- * @vvq: the queue
- * @head: the chain
- *
- * For a notify from a context with interrupts off whose caller spins
- * until the device has used the chain (virtio_console writes console
- * output that way): a device behind a trap would have used it before the
- * notify returned; ours is behind Argo, so the ring is polled here, on
- * this CPU, which also works on a one-vCPU guest or on vCPU 0 where the
- * VIRQ would wait for interrupts to come back on. Callbacks found due are
- * left to the receive work. Gives up, breaking the device, after the
- * control timeout.
- */
-void va_rx_poll_chain(struct va_vq *vvq, u16 head)
+/* Give read-only chains back unused to a notifier that spins for them. */
+static void va_rx_release_ro(struct va_vq *vvq, const char *why)
 {
-	struct va_chain *c = &vvq->chains[head];
 	struct va_vdev *vd = vvq->vd;
 	struct va_bus *bus = vd->bus;
-	u64 end = ktime_get_mono_fast_ns() +
-		  (u64)va_timeout_ms * NSEC_PER_MSEC;
+	unsigned long flags;
+	u16 heads[16];
+	unsigned int n, i;
+	bool more;
+
+	/* Anything built from them goes: their buffers are about to. */
+	va_tx_quiesce_pending(vd);
+	do {
+		/* Chains not even taken yet (no connection): take them. */
+		n = 0;
+		spin_lock_irqsave(&bus->tx_lock, flags);
+		while (n < ARRAY_SIZE(heads) && va_vring_peek(vvq, &heads[n])) {
+			u32 out_len, in_len;
+
+			if (heads[n] >= vvq->num ||
+			    vvq->chains[heads[n]].in_flight ||
+			    va_chain_lengths(vvq, heads[n], &out_len, &in_len) ||
+			    in_len)
+				break;
+			vvq->last_avail++;
+			n++;
+		}
+		more = n == ARRAY_SIZE(heads);
+		spin_unlock_irqrestore(&bus->tx_lock, flags);
+
+		spin_lock_irqsave(&vd->cb_lock, flags);
+		if (!vd->broken)
+			dev_err_ratelimited(&vd->vdev.dev,
+					    "queue %u: read-only chains returned unused to the notifier waiting for them: %s\n",
+					    vvq->index, why);
+		va_vdev_broken(vd, why);
+		for (i = 0; i < vvq->num; i++) {
+			struct va_chain *c = &vvq->chains[i];
+
+			if (!c->in_flight || c->in_len)
+				continue;
+			if (n == ARRAY_SIZE(heads)) {
+				more = true;
+				break;
+			}
+			/* Released before the used entry, as in va_rx_data(). */
+			smp_store_release(&c->in_flight, false);
+			atomic_dec(&vvq->ro_inflight);
+			heads[n++] = i;
+		}
+		for (i = 0; i < n; i++) {
+			u16 old = vvq->used_idx;
+
+			va_vring_used(vvq, heads[i], 0);
+			if (va_vring_need_irq(vvq, old))
+				va_cb_defer(bus, vvq);
+		}
+		spin_unlock_irqrestore(&vd->cb_lock, flags);
+	} while (more && n);
+}
+
+/**
+ * va_rx_poll_vq() - complete a queue's read-only chains, spinning
+ * @vvq: the queue, just notified with interrupts off
+ *
+ * For a notify from a context with interrupts off whose caller spins
+ * until the device has used its chain (virtio_console writes console
+ * output that way): a device behind a trap would have used it before the
+ * notify returned; ours is behind Argo. So until every chain the driver
+ * made available is taken and every read-only one is completed, the
+ * sends are driven and the ring is polled here, on this CPU -- which also
+ * works on a one-vCPU guest or on vCPU 0, where the VIRQ waits for
+ * interrupts to come back on. xen-argo's dispatch is run now and then so
+ * that a back-end in this same domain (dom0 loopback) hears of us.
+ *
+ * If that does not happen within poll_ms, or cannot (no connection,
+ * device broken or reset), the read-only chains are given back unused:
+ * they only carried bytes to the device, so nothing is invented for the
+ * driver to read, and the CPU never spins for good. Breaking the queue
+ * instead would not do: virtio_console frees the buffer of a chain left
+ * on a broken queue while the chain is still in the ring.
+ */
+void va_rx_poll_vq(struct va_vq *vvq)
+{
+	struct va_vdev *vd = vvq->vd;
+	struct va_bus *bus = vd->bus;
+	u64 end = ktime_get_mono_fast_ns() + (u64)va_poll_ms * NSEC_PER_MSEC;
 	const char *why = NULL;
 	unsigned int spins = 0;
 	unsigned long flags;
 
-	/* Acquire: pairs with the release after the used entry is written. */
-	while (smp_load_acquire(&c->in_flight)) {
+	for (;;) {
+		u16 head;
+		bool untaken;
+
+		spin_lock_irqsave(&bus->tx_lock, flags);
+		untaken = va_vring_peek(vvq, &head);
+		spin_unlock_irqrestore(&bus->tx_lock, flags);
+		if (!untaken && !atomic_read(&vvq->ro_inflight))
+			break;
 		if (READ_ONCE(vd->quiesced) || READ_ONCE(vd->broken) ||
 		    READ_ONCE(bus->state) != VA_CONNECTED ||
 		    READ_ONCE(bus->dead)) {
 			why = "the device stopped";
 			break;
 		}
-		/*
-		 * With interrupts off here, the VIRQ may be held off: look at
-		 * every ring now and then, so that a back-end in this same
-		 * domain (dom0 loopback) hears of our request.
-		 */
 		if (!(++spins % 64))
 			argo_poll();
 		argo_ring_recv(bus->ring, va_rx_msg, bus, 8);
-		/* Our own send may be the one waiting for room. */
 		spin_lock_irqsave(&bus->tx_lock, flags);
 		va_tx_run(bus, 1);
 		spin_unlock_irqrestore(&bus->tx_lock, flags);
@@ -423,35 +500,8 @@ void va_rx_poll_chain(struct va_vq *vvq, u16 head)
 		}
 		cpu_relax();
 	}
-
-	if (why) {
-		/*
-		 * The caller spins, interrupts off, until the chain is used:
-		 * give it back unused (length 0) rather than leave the CPU
-		 * spinning, or break the queue -- virtio_console frees the
-		 * buffer of a chain on a broken queue while it is still in the
-		 * ring. The chain only carried bytes to the device, so nothing
-		 * is invented for the driver to read. Anything still queued to
-		 * send from it is dropped first: the buffer is about to go.
-		 */
-		va_tx_quiesce_pending(vd);
-		spin_lock_irqsave(&vd->cb_lock, flags);
-		if (c->in_flight) {
-			u16 old = vvq->used_idx;
-
-			if (!vd->broken)
-				dev_err_ratelimited(&vd->vdev.dev,
-						    "queue %u: chain %u returned unused to the notifier waiting for it: %s\n",
-						    vvq->index, head, why);
-			va_vdev_broken(vd, why);
-			va_vring_used(vvq, head, 0);
-			/* As in va_rx_data(): the used entry first. */
-			smp_store_release(&c->in_flight, false);
-			if (va_vring_need_irq(vvq, old))
-				va_cb_defer(bus, vvq);
-		}
-		spin_unlock_irqrestore(&vd->cb_lock, flags);
-	}
+	if (why)
+		va_rx_release_ro(vvq, why);
 	if (!list_empty(&bus->cb_list))
 		queue_work(va_wq, &bus->rx_work);
 }

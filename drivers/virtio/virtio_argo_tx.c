@@ -24,9 +24,12 @@
 
 static void va_tx_clear_pending(struct va_bus *bus)
 {
-	if (bus->pend_ctrl && bus->pend_ctrl->oneway)
+	if (bus->pend_ctrl && bus->pend_ctrl->oneway) {
 		kfree(bus->pend_ctrl);
+		bus->oneway_queued--;
+	}
 	bus->pend_niov = 0;
+	bus->pend_ndone = 0;
 	bus->pend_vd = NULL;
 	bus->pend_ctrl = NULL;
 }
@@ -50,6 +53,14 @@ static int va_tx_send_pending(struct va_bus *bus)
 		atomic64_inc(&bus->stats.tx_eagain);
 		return ret;
 	}
+	/*
+	 * Only now may the device answer these chains: until the message
+	 * is in the back-end's ring, their buffers must stay the driver's.
+	 * A reply that beats this store waits for tx_lock in va_rx_data().
+	 */
+	if (ret >= 0)
+		for (i = 0; i < bus->pend_ndone; i++)
+			WRITE_ONCE(bus->pend_done[i]->out_done, true);
 	va_tx_clear_pending(bus);
 	if (ret >= 0) {
 		atomic64_inc(&bus->stats.tx_msgs);
@@ -124,12 +135,12 @@ static bool va_tx_next_chain(struct va_bus *bus, struct va_vq *vvq)
 		return false;
 	}
 	c = &vvq->chains[head];
-	*c = (struct va_chain){
-		.in_flight = true, .out_len = out_len, .in_len = in_len,
-	};
+	*c = (struct va_chain){ .out_len = out_len, .in_len = in_len };
 	/* A chain the device only reads: its notifier may spin for it. */
-	if (vvq == bus->sync_vq && !in_len)
-		bus->sync_head = head;
+	if (!in_len)
+		atomic_inc(&vvq->ro_inflight);
+	/* The fields before the flag that makes the receive path read them. */
+	smp_store_release(&c->in_flight, true);
 	bus->cur_vq = vvq;
 	bus->cur_head = head;
 	bus->cur_off = 0;
@@ -161,6 +172,9 @@ static bool va_tx_add_fragments(struct va_bus *bus, u32 *msg_len)
 		room = min(frag_max, bus->peer_max_msg - *msg_len -
 			   VIRTIO_ARGO_DATA_HDR_LEN);
 		room = min(room, c->out_len - bus->cur_off);
+		/* Only a chain with nothing left to carry has an empty frame. */
+		if (!room && c->out_len != bus->cur_off)
+			return false;
 		pieces = 0;
 		n = 0;
 		if (room) {
@@ -193,8 +207,7 @@ static bool va_tx_add_fragments(struct va_bus *bus, u32 *msg_len)
 		*msg_len += VIRTIO_ARGO_DATA_HDR_LEN + n;
 		bus->cur_off += n;
 		if (bus->cur_off == c->out_len) {
-			/* Before the send: the reply may beat sendv's return. */
-			WRITE_ONCE(c->out_done, true);
+			bus->pend_done[bus->pend_ndone++] = c;
 			bus->cur_vq = NULL;
 			return true;
 		}
@@ -290,7 +303,6 @@ bool va_tx_kick_vq(struct va_vq *vvq)
 {
 	struct va_bus *bus = vvq->vd->bus;
 	unsigned long flags;
-	int head = -1;
 	bool ok;
 
 	spin_lock_irqsave(&bus->tx_lock, flags);
@@ -300,20 +312,16 @@ bool va_tx_kick_vq(struct va_vq *vvq)
 			list_add_tail(&vvq->tx_node, &bus->tx_vqs);
 			vvq->queued = true;
 		}
-		bus->sync_vq = vvq;
-		bus->sync_head = -1;
 		va_tx_run(bus, VA_TX_BUDGET_NOTIFY);
-		head = bus->sync_head;
-		bus->sync_vq = NULL;
 	}
 	spin_unlock_irqrestore(&bus->tx_lock, flags);
 	/*
-	 * Interrupts off: the caller may spin until the chain is used and
-	 * nothing else on this CPU can complete it (see va_rx_poll_chain()).
+	 * Interrupts off: the caller may spin until its chain is used and
+	 * nothing else on this CPU can complete it (see va_rx_poll_vq()).
 	 */
-	if (head >= 0 && irqs_disabled_flags(flags))
-		va_rx_poll_chain(vvq, head);
-	return ok;
+	if (irqs_disabled_flags(flags))
+		va_rx_poll_vq(vvq);
+	return true;
 }
 
 /**
@@ -427,6 +435,7 @@ void va_tx_drop_all(struct va_bus *bus)
 		if (!c->oneway)
 			continue;
 		list_del(&c->tx_node);
+		bus->oneway_queued--;
 		kfree(c);
 	}
 	spin_unlock_irqrestore(&bus->tx_lock, flags);
@@ -444,14 +453,28 @@ void va_tx_drop_all(struct va_bus *bus)
  */
 int va_tx_post_oneway(struct va_bus *bus, const void *frame, u32 len)
 {
-	struct va_ctrl *c = kzalloc(struct_size(c, frame, len), GFP_ATOMIC);
+	struct va_ctrl *c;
+	unsigned long flags;
 
+	/*
+	 * A back-end that does not drain its ring while it sends us PINGs
+	 * must not make us queue answers without end: they may be dropped.
+	 */
+	if (READ_ONCE(bus->oneway_queued) >= VIRTIO_ARGO_MAX_CTRL_INFLIGHT) {
+		atomic64_inc(&bus->stats.dropped);
+		return -ENOBUFS;
+	}
+	c = kzalloc(struct_size(c, frame, len), GFP_ATOMIC);
 	if (!c)
 		return -ENOMEM;
 	INIT_LIST_HEAD(&c->node);
 	c->oneway = true;
 	c->len = len;
 	memcpy(c->frame, frame, len);
-	va_tx_queue_ctrl(bus, c);
+	spin_lock_irqsave(&bus->tx_lock, flags);
+	bus->oneway_queued++;
+	list_add_tail(&c->tx_node, &bus->tx_ctrl);
+	va_tx_run(bus, VA_TX_BUDGET_NOTIFY);
+	spin_unlock_irqrestore(&bus->tx_lock, flags);
 	return 0;
 }

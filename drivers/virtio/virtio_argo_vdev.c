@@ -42,13 +42,15 @@ static struct va_vdev *to_va_vdev(struct virtio_device *vdev)
  */
 struct va_vdev *va_vdev_get(struct va_bus *bus, u16 num)
 {
+	unsigned long flags;
 	struct va_vdev *vd;
 
-	xa_lock(&bus->vdevs);
+	/* May run with interrupts off (a notifier's poll): irq-safe lock. */
+	xa_lock_irqsave(&bus->vdevs, flags);
 	vd = xa_load(&bus->vdevs, num);
 	if (vd && !refcount_inc_not_zero(&vd->ref))
 		vd = NULL;
-	xa_unlock(&bus->vdevs);
+	xa_unlock_irqrestore(&bus->vdevs, flags);
 	return vd;
 }
 
@@ -170,7 +172,8 @@ int va_vdev_refresh_config(struct va_vdev *vd)
 		memcpy(vd->config, buf, size);
 		vd->generation = gen;
 		spin_unlock_irq(&vd->cfg_lock);
-		virtio_config_changed(&vd->vdev);
+		if (READ_ONCE(vd->registered))
+			virtio_config_changed(&vd->vdev);
 	}
 	kfree(buf);
 	return ret;
@@ -202,7 +205,9 @@ void va_vdev_config_event(struct va_vdev *vd,
 		va_bus_kick(vd->bus);
 		return;
 	}
-	virtio_config_changed(&vd->vdev);
+	/* Before registration the core's config lock is not set up yet. */
+	if (READ_ONCE(vd->registered))
+		virtio_config_changed(&vd->vdev);
 }
 
 static void va_get(struct virtio_device *vdev, unsigned int offset,
@@ -351,10 +356,13 @@ static void va_reset(struct virtio_device *vdev)
 	 * either way the chains in flight are now unused.
 	 */
 	spin_lock_irq(&vd->cb_lock);
-	for (i = 0; i < vd->nvqs; i++)
-		if (vd->vqs[i])
-			memset(vd->vqs[i]->chains, 0,
-			       vd->vqs[i]->num * sizeof(struct va_chain));
+	for (i = 0; i < vd->nvqs; i++) {
+		if (!vd->vqs[i])
+			continue;
+		memset(vd->vqs[i]->chains, 0,
+		       vd->vqs[i]->num * sizeof(struct va_chain));
+		atomic_set(&vd->vqs[i]->ro_inflight, 0);
+	}
 	vd->broken = false;
 	spin_unlock_irq(&vd->cb_lock);
 	WRITE_ONCE(vd->status, 0);
@@ -675,16 +683,16 @@ struct va_vdev *va_vdev_probe(struct va_bus *bus, u16 num)
 	vd->vdev.id.vendor = vd->info.vendor_id;
 
 	/* Visible to the receive path before the driver can use it. */
-	ret = xa_insert(&bus->vdevs, num, vd, GFP_KERNEL);
+	ret = xa_insert_irq(&bus->vdevs, num, vd, GFP_KERNEL);
 	if (ret)
 		goto err_free;
 	ret = register_virtio_device(&vd->vdev);
 	if (ret) {
-		xa_erase(&bus->vdevs, num);
+		xa_erase_irq(&bus->vdevs, num);
 		put_device(&vd->vdev.dev);	/* frees vd */
 		return ERR_PTR(ret);
 	}
-	vd->registered = true;
+	WRITE_ONCE(vd->registered, true);
 	dev_info(&bus->dev, "device %u: virtio id %u as %s\n", num,
 		 vd->info.device_id, dev_name(&vd->vdev.dev));
 	return vd;

@@ -277,6 +277,29 @@ bool va_vring_avail(struct va_vq *vvq, u16 *head)
 }
 
 /**
+ * va_vring_peek() - the next available chain, without taking it
+ * @vvq: the queue
+ * @head: its head descriptor
+ *
+ * Return: true if there is one; vvq->last_avail++ takes it.
+ */
+bool va_vring_peek(struct va_vq *vvq, u16 *head)
+{
+	struct virtio_device *vdev = vvq->vq->vdev;
+	const struct vring *vr = virtqueue_get_vring(vvq->vq);
+
+	if (virtio16_to_cpu(vdev, READ_ONCE(vr->avail->idx)) ==
+	    vvq->last_avail)
+		return false;
+	/* The entry only after the index, as in va_vring_avail(). */
+	virtio_rmb(true);
+	*head = virtio16_to_cpu(vdev,
+				READ_ONCE(vr->avail->ring[vvq->last_avail %
+							  vvq->num]));
+	return true;
+}
+
+/**
  * va_vring_used() - put a completed chain on the used ring
  * @vvq: the queue
  * @head: the chain's head descriptor
