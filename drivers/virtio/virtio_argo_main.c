@@ -34,9 +34,9 @@ unsigned int va_keepalive_ms = 30000;
 module_param_named(keepalive_ms, va_keepalive_ms, uint, 0644);
 MODULE_PARM_DESC(keepalive_ms, "PING the back-end after this long without traffic (ms, 0: never; default 30000)");
 
-unsigned int va_poll_ms = 1000;
+unsigned int va_poll_ms = 5000;
 module_param_named(poll_ms, va_poll_ms, uint, 0644);
-MODULE_PARM_DESC(poll_ms, "Longest a notifier with interrupts off waits for its read-only chains (ms, default 1000)");
+MODULE_PARM_DESC(poll_ms, "Longest a notifier with interrupts off waits for its read-only chains (ms, default 5000)");
 
 unsigned int va_queue_size = 256;
 module_param_named(queue_size, va_queue_size, uint, 0444);
