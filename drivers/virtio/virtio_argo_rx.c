@@ -235,8 +235,11 @@ static void va_rx_bus(struct va_bus *bus, u8 *frame, u32 size)
 	}
 	switch (hdr->msg_id) {
 	case VIRTIO_ARGO_BUS_PING:
-		if (size != small)
-			break;
+		if (size != small) {
+			/* A malformed request is answered, not ignored. */
+			va_rx_error_reply(bus, hdr, VIRTIO_ARGO_E_INVALID);
+			return;
+		}
 		hdr->type |= VIRTIO_ARGO_TYPE_RESPONSE;
 		va_tx_post_oneway(bus, frame, size);
 		return;

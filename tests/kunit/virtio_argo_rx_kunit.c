@@ -1171,10 +1171,7 @@ static void va_rx_ping_test(struct kunit *test)
  * Spec, "Framing" (message size rule) and "Validation": a request whose
  * msg_size is not the size its fields imply is malformed, answered with
  * ERROR INVALID (not dropped, not a framing error). A PING request is 12
- * bytes; here it is 16.
- *
- * KNOWN FAILURE: va_rx_bus() drops a PING of the wrong size without an
- * answer (drivers/virtio/virtio_argo_rx.c, "if (size != small) break;").
+ * bytes; here it is 16. (This test found va_rx_bus() dropping it.)
  */
 static void va_rx_ping_malformed_test(struct kunit *test)
 {
@@ -1190,7 +1187,7 @@ static void va_rx_ping_malformed_test(struct kunit *test)
 	rxk_deliver(m);
 	KUNIT_EXPECT_EQ(test, rxk->rec.lost, 0U);
 	KUNIT_ASSERT_EQ_MSG(test, rxk->rec.oneway, 1U,
-			    "KNOWN FAILURE: malformed PING request dropped, no ERROR INVALID");
+			    "malformed PING request dropped, no ERROR INVALID");
 	KUNIT_EXPECT_EQ(test, rxk->rec.oneway_len, 16U);
 	KUNIT_EXPECT_MEMEQ(test, rxk->rec.oneway_frame, want, 16);
 }
