@@ -3,8 +3,8 @@
 #
 # Usage: scripts/build-rootfs.sh            (needs root: debootstrap)
 # Output (stdout, shell assignments: eval "$(scripts/build-rootfs.sh)"):
-#   DOM0_BASE=$VA_CACHE/rootfs-$KVER/dom0-base.cpio.gz
-#   DOMU_BASE=$VA_CACHE/rootfs-$KVER/domu-base.cpio.gz
+#   DOM0_BASE=$VA_CACHE/rootfs-$KVER-KEY/dom0-base.cpio.gz
+#   DOMU_BASE=$VA_CACHE/rootfs-$KVER-KEY/domu-base.cpio.gz
 # dom0-base: Debian bookworm minbase + xen-utils-4.17 (toolstack matching the
 #   hypervisor), busybox, kmod, iproute2, procps, the kernel modules dom0
 #   needs (uncompressed .ko + depmod), and /init (scripts/dom0-init.sh).
@@ -13,7 +13,8 @@
 # Modules: VA_DOM0_MODULES / VA_DOMU_MODULES in lib.sh; extra ones:
 #   VA_DOM0_EXTRA_MODULES / VA_DOMU_EXTRA_MODULES (names).
 # Cache: $VA_CACHE/dom0-tree-$VA_SUITE/ (debootstrap tree, reused across
-#   kernels), $VA_CACHE/rootfs-$KVER/ (the two images).
+#   kernels), $VA_CACHE/rootfs-$KVER-KEY/ (the two images; KEY hashes the
+#   module lists and this script).
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
@@ -24,7 +25,12 @@ case ${1:-} in
 esac
 
 va_kver
-out=$VA_CACHE/rootfs-$KVER
+# The images depend on the module lists and on this script: key the cache
+# by them too, so that adding a module rebuilds. (The init scripts are
+# overlaid at every boot and need no rebuild.)
+key=$(printf '%s\n' "$VA_DOM0_MODULES" "$VA_DOMU_MODULES" |
+	cat - "$VA_SCRIPTS/build-rootfs.sh" | sha256sum | cut -c1-12)
+out=$VA_CACHE/rootfs-$KVER-$key
 print_vars() {
 	printf 'DOM0_BASE=%q\nDOMU_BASE=%q\n' "$out/dom0-base.cpio.gz" \
 		"$out/domu-base.cpio.gz"

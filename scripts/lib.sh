@@ -143,10 +143,10 @@ va_initrd() {
 # what dom0 needs for the toolstack and the back-ends, and the stock virtio
 # and Xen front-end drivers of the guests.
 VA_DOM0_MODULES="xenfs xen-evtchn xen-gntdev xen-gntalloc xen-privcmd
-	xen-blkback xen-netback loop tun virtio_blk virtio_net virtio-rng
+	xen-blkback xen-netback loop tun bridge ext4 virtio_blk virtio_net virtio-rng
 	virtio_mmio vhost_iotlb ${VA_DOM0_EXTRA_MODULES:-}"
 VA_DOMU_MODULES="virtio_blk virtio_net virtio-rng virtio_console virtio_mmio
-	xen-blkfront xen-netfront ${VA_DOMU_EXTRA_MODULES:-}"
+	xen-blkfront xen-netfront ext4 ${VA_DOMU_EXTRA_MODULES:-}"
 
 # va_copy_modules DESTROOT NAMES...: copy modules and their dependencies from
 # the unpacked kernel (KVER, KERNEL_DIR, MODDIR: fetch-kernel.sh --env),
