@@ -408,8 +408,35 @@ static void va_bus_remove_device(struct va_bus *bus, u16 num)
 {
 	struct va_vdev *vd = xa_erase_irq(&bus->vdevs, num);
 
-	if (vd)
-		va_vdev_remove(vd);
+	if (!vd)
+		return;
+	/* No back-end will answer: the driver's remove must not wait. */
+	if (READ_ONCE(vd->detached) || READ_ONCE(bus->state) != VA_CONNECTED)
+		va_vdev_fail(vd);
+	va_vdev_remove(vd);
+}
+
+/* Detached devices: taken over by the new connection, or replaced. */
+static void va_bus_resume_device(struct va_bus *bus, struct va_vdev *vd)
+{
+	int ret = va_vdev_resume(vd);
+
+	if (!ret)
+		return;
+	dev_warn(&bus->dev, "device %u (%s) not taken over by the new connection (%pe): registering it again\n",
+		 vd->num, dev_name(&vd->vdev.dev), ERR_PTR(ret));
+	va_bus_remove_device(bus, vd->num);
+}
+
+static bool va_bus_any_detached(struct va_bus *bus)
+{
+	struct va_vdev *vd;
+	unsigned long num;
+
+	xa_for_each(&bus->vdevs, num, vd)
+		if (READ_ONCE(vd->detached))
+			return true;
+	return false;
 }
 
 static void va_bus_add_device(struct va_bus *bus, u16 num)
@@ -478,9 +505,12 @@ static int va_bus_enumerate(struct va_bus *bus)
 		offset = le16_to_cpu(r->next_offset);
 	} while (offset && offset < VIRTIO_ARGO_MAX_DEVICES);
 
-	xa_for_each(&bus->vdevs, num, vd)
+	xa_for_each(&bus->vdevs, num, vd) {
 		if (!test_bit(num, present))
 			va_bus_remove_device(bus, num);
+		else if (READ_ONCE(vd->detached))
+			va_bus_resume_device(bus, vd);
+	}
 	for_each_set_bit(num, present, VIRTIO_ARGO_MAX_DEVICES)
 		va_bus_add_device(bus, num);
 	ret = 0;
@@ -629,12 +659,22 @@ static void va_manage_work(struct work_struct *work)
 	struct va_bus *bus = container_of(to_delayed_work(work),
 					  struct va_bus, manage_work);
 	unsigned int next = 0;
+	struct va_vdev *vd;
+	unsigned long num;
 	enum va_state state;
 
 	mutex_lock(&bus->manage_lock);
 	state = READ_ONCE(bus->state);
 	switch (state) {
 	case VA_CLOSED:
+		if (va_resume_ms && va_bus_any_detached(bus) &&
+		    time_after(jiffies, bus->lost_at +
+			       msecs_to_jiffies(va_resume_ms))) {
+			dev_warn(&bus->dev,
+				 "back-end domain %u port %#x not back within %u ms: removing its devices\n",
+				 bus->be_domid, bus->be_port, va_resume_ms);
+			va_bus_remove_all(bus);
+		}
 		next = va_bus_hello(bus);
 		if (READ_ONCE(bus->state) == VA_CONNECTED)
 			next = 1;
@@ -652,9 +692,16 @@ static void va_manage_work(struct work_struct *work)
 					 va_timeout_ms;
 		break;
 	case VA_LOST:
-		/* The devices' resets fail at once: no connection. */
+		/*
+		 * The devices wait for the next connection to take them over
+		 * (virtio_argo_resume.c), unless there can be none.
+		 */
 		va_tx_drop_all(bus);
-		va_bus_remove_all(bus);
+		xa_for_each(&bus->vdevs, num, vd)
+			va_vdev_detach(vd);
+		bus->lost_at = jiffies;
+		if (bus->xsm_denied)
+			va_bus_remove_all(bus);
 		va_ctrl_expire(bus, true);
 		atomic64_inc(&bus->stats.reconnects);
 		spin_lock_irq(&bus->lock);
@@ -692,6 +739,9 @@ static int va_stats_show(struct seq_file *m, void *v)
 		   atomic64_read(&st->dropped), atomic64_read(&st->stale),
 		   atomic64_read(&st->ctrl_timeouts),
 		   atomic64_read(&st->reconnects));
+	seq_printf(m, "resumed %lld\nresent %lld\nfailed %lld\n",
+		   atomic64_read(&st->resumed), atomic64_read(&st->resent),
+		   atomic64_read(&st->failed));
 	return 0;
 }
 DEFINE_SHOW_ATTRIBUTE(va_stats);

@@ -30,9 +30,18 @@ unsigned int va_reset_timeout_ms = 30000;
 module_param_named(reset_timeout_ms, va_reset_timeout_ms, uint, 0644);
 MODULE_PARM_DESC(reset_timeout_ms, "How long to wait for a device reset (ms, default 30000)");
 
-unsigned int va_keepalive_ms = 30000;
+/*
+ * Short enough that a guest waiting for answers notices a back-end restart
+ * within seconds; a PING is one small message, and only an idle
+ * connection sends it.
+ */
+unsigned int va_keepalive_ms = 5000;
 module_param_named(keepalive_ms, va_keepalive_ms, uint, 0644);
-MODULE_PARM_DESC(keepalive_ms, "PING the back-end after this long without traffic (ms, 0: never; default 30000)");
+MODULE_PARM_DESC(keepalive_ms, "PING the back-end after this long without traffic (ms, 0: never; default 5000)");
+
+unsigned int va_resume_ms = 60000;
+module_param_named(resume_ms, va_resume_ms, uint, 0644);
+MODULE_PARM_DESC(resume_ms, "How long devices wait for a lost back-end to come back before they are removed (ms, 0: forever; default 60000)");
 
 unsigned int va_poll_ms = 5000;
 module_param_named(poll_ms, va_poll_ms, uint, 0644);

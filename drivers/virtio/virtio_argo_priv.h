@@ -34,7 +34,7 @@ enum va_state {
 	VA_CLOSED,	/* no connection; HELLO due after the backoff */
 	VA_HELLO,	/* HELLO sent, waiting for its response */
 	VA_CONNECTED,	/* devices may be registered */
-	VA_LOST,	/* connection gone; devices being removed */
+	VA_LOST,	/* connection gone; devices being detached */
 	VA_FAILED,	/* refused (version, policy): no retry */
 	VA_CLOSING,	/* module unload or unbind */
 };
@@ -52,6 +52,9 @@ struct va_stats {
 	atomic64_t stale;
 	atomic64_t ctrl_timeouts;
 	atomic64_t reconnects;
+	atomic64_t resumed;	/* devices taken over by a new connection */
+	atomic64_t resent;	/* chains sent again after a reconnect */
+	atomic64_t failed;	/* chains completed as failed, no back-end */
 };
 
 /* A control request waiting for its response. */
@@ -118,6 +121,11 @@ struct va_vq {
 	atomic_t ro_inflight;	/* read-only chains in flight */
 	struct list_head cb_node;
 	struct va_chain *chains;	/* num entries, by head index */
+	/*
+	 * Chains in flight when a connection was lost, to be sent again to
+	 * the next one before new chains are taken (tx_lock): num bits.
+	 */
+	unsigned long *resend;
 };
 
 /* GET_DEVICE_INFO in CPU byte order. */
@@ -152,6 +160,17 @@ struct va_vdev {
 	bool broken;
 	/* EVENT_CONFIG without the bytes: the manager reads them again. */
 	bool config_stale;
+	/*
+	 * The connection it was set up on is gone (set under tx_lock and
+	 * cb_lock): nothing is sent or completed until a new connection
+	 * takes the device over (va_vdev_resume()) or it is removed.
+	 */
+	bool detached;
+	/*
+	 * Removed without a back-end: every chain, in flight or made
+	 * available later, is completed at once as failed (va_vdev_fail()).
+	 */
+	bool failing;
 
 	/*
 	 * Held (irqsave) while completions are written and while virtqueue
@@ -222,6 +241,7 @@ struct va_bus {
 	struct mutex manage_lock;	/* one manager run at a time */
 	unsigned int backoff_ms;
 	unsigned long last_rx;	/* jiffies */
+	unsigned long lost_at;	/* jiffies, when the devices were detached */
 	bool rescan;		/* enumerate again */
 	DECLARE_BITMAP(added, VIRTIO_ARGO_MAX_DEVICES);
 	DECLARE_BITMAP(removed, VIRTIO_ARGO_MAX_DEVICES);
@@ -237,6 +257,7 @@ extern unsigned int va_reset_timeout_ms;
 extern unsigned int va_keepalive_ms;
 extern unsigned int va_queue_size;
 extern unsigned int va_poll_ms;
+extern unsigned int va_resume_ms;
 
 /* virtio_argo_bus.c */
 struct va_bus *va_bus_create(struct device *parent, u16 domid, u32 port,
@@ -282,6 +303,8 @@ unsigned int va_chain_out_iov(struct va_vq *vvq, u16 head, u32 off,
 int va_chain_write(struct va_vq *vvq, u16 head, u32 off,
 		   const struct argo_ring *ring, const struct argo_msg *msg,
 		   u32 msg_off, u32 count);
+int va_chain_write_buf(struct va_vq *vvq, u16 head, u32 off, const void *src,
+		       u32 count);
 bool va_vring_avail(struct va_vq *vvq, u16 *head);
 bool va_vring_peek(struct va_vq *vvq, u16 *head);
 void va_vring_used(struct va_vq *vvq, u16 head, u32 len);
@@ -290,6 +313,21 @@ bool va_vring_need_irq(struct va_vq *vvq, u16 old_used);
 /* virtio_argo_vdev.c */
 struct va_vdev *va_vdev_probe(struct va_bus *bus, u16 num);
 void va_vdev_remove(struct va_vdev *vd);
+int va_vdev_call(struct va_vdev *vd, u8 msg_id, const void *req, u32 len,
+		 void *resp, u32 resp_len, unsigned int timeout_ms);
+int va_vdev_identify(struct va_vdev *vd, struct va_dev_info *p, u64 *features);
+int va_read_config(struct va_vdev *vd, u8 *dst, u32 *generation);
+int va_send_driver_features(struct va_vdev *vd, u64 drv);
+int va_vq_max_size(struct va_vdev *vd, unsigned int index, u32 *max);
+int va_vq_enable(struct va_vdev *vd, struct va_vq *vvq);
+void va_vdev_start(struct va_vdev *vd);
+u64 va_vdev_driver_features(struct va_vdev *vd);
+
+/* virtio_argo_resume.c: devices across a lost connection */
+void va_vdev_detach(struct va_vdev *vd);
+int va_vdev_resume(struct va_vdev *vd);
+void va_vdev_fail(struct va_vdev *vd);
+void va_vdev_fail_chains(struct va_vq *vvq);
 void va_vdev_broken(struct va_vdev *vd, const char *why);
 void va_vdev_config_event(struct va_vdev *vd,
 			  const struct virtio_argo_event_config *ev,
@@ -297,6 +335,9 @@ void va_vdev_config_event(struct va_vdev *vd,
 int va_vdev_refresh_config(struct va_vdev *vd);
 struct va_vdev *va_vdev_get(struct va_bus *bus, u16 num);
 void va_vdev_put(struct va_vdev *vd);
+
+/* virtio_argo_rx.c, for completions written elsewhere */
+void va_cb_defer(struct va_bus *bus, struct va_vq *vvq);
 
 /* virtio_argo_dma.c */
 extern const struct dma_map_ops va_dma_ops;

@@ -26,7 +26,7 @@
  * the receive path can write. So completions are written while the ring
  * is held, and callbacks run after it is released (va_cb_run()).
  */
-static void va_cb_defer(struct va_bus *bus, struct va_vq *vvq)
+void va_cb_defer(struct va_bus *bus, struct va_vq *vvq)
 {
 	spin_lock(&bus->cb_lock);
 	if (!vvq->cb_pending) {
@@ -133,8 +133,11 @@ static void va_rx_data(struct va_bus *bus, const struct argo_ring *ring,
 	status = le32_to_cpu(r.status);
 
 	spin_lock_irqsave(&vd->cb_lock, flags);
-	if (vd->quiesced || vd->broken) {
-		/* Reset or broken: whatever is in flight is unused. */
+	if (vd->quiesced || vd->broken || vd->detached || vd->failing) {
+		/*
+		 * Reset or broken: whatever is in flight is unused. Detached
+		 * or failing: no connection can answer for it any more.
+		 */
 		atomic64_inc(&bus->stats.stale);
 		goto out;
 	}
@@ -486,6 +489,7 @@ void va_rx_poll_vq(struct va_vq *vvq)
 		if (!untaken && !atomic_read(&vvq->ro_inflight))
 			break;
 		if (READ_ONCE(vd->quiesced) || READ_ONCE(vd->broken) ||
+		    READ_ONCE(vd->detached) ||
 		    READ_ONCE(bus->state) != VA_CONNECTED ||
 		    READ_ONCE(bus->dead)) {
 			why = "the device stopped";

@@ -108,6 +108,27 @@ static bool va_tx_build_ctrl(struct va_bus *bus)
 	return true;
 }
 
+/* A chain in flight when the last connection was lost, to send again. */
+static bool va_tx_resend_chain(struct va_bus *bus, struct va_vq *vvq)
+{
+	unsigned long head;
+
+	for (;;) {
+		head = find_first_bit(vvq->resend, vvq->num);
+		if (head >= vvq->num)
+			return false;
+		__clear_bit(head, vvq->resend);
+		/* Failed or completed by a notifier's poll meanwhile? */
+		if (vvq->chains[head].in_flight)
+			break;
+	}
+	bus->cur_vq = vvq;
+	bus->cur_head = head;
+	bus->cur_off = 0;
+	atomic64_inc(&bus->stats.resent);
+	return true;
+}
+
 /* Take the next available chain of a queue as the partial chain. */
 static bool va_tx_next_chain(struct va_bus *bus, struct va_vq *vvq)
 {
@@ -116,6 +137,8 @@ static bool va_tx_next_chain(struct va_bus *bus, struct va_vq *vvq)
 	u16 head;
 	int ret;
 
+	if (va_tx_resend_chain(bus, vvq))
+		return true;
 	if (!va_vring_avail(vvq, &head))
 		return false;
 	if (head >= vvq->num || vvq->chains[head].in_flight) {
@@ -231,7 +254,8 @@ static bool va_tx_build_data(struct va_bus *bus)
 						       struct va_vq, tx_node);
 			if (!vvq || (vd && vvq->vd != vd))
 				break;
-			if (vvq->vd->broken || !va_tx_next_chain(bus, vvq)) {
+			if (vvq->vd->broken || vvq->vd->detached ||
+			    vvq->vd->failing || !va_tx_next_chain(bus, vvq)) {
 				list_del_init(&vvq->tx_node);
 				vvq->queued = false;
 				continue;
@@ -301,13 +325,26 @@ void va_space_ready(struct argo_ring *ring, void *priv)
  */
 bool va_tx_kick_vq(struct va_vq *vvq)
 {
-	struct va_bus *bus = vvq->vd->bus;
+	struct va_vdev *vd = vvq->vd;
+	struct va_bus *bus = vd->bus;
 	unsigned long flags;
 	bool ok;
 
+	/* Removed without a back-end: nothing can be sent, fail it now. */
+	if (READ_ONCE(vd->failing)) {
+		spin_lock_irqsave(&vd->cb_lock, flags);
+		spin_lock(&bus->tx_lock);
+		va_vdev_fail_chains(vvq);
+		spin_unlock(&bus->tx_lock);
+		spin_unlock_irqrestore(&vd->cb_lock, flags);
+		queue_work(va_wq, &bus->rx_work);
+		return true;
+	}
+
 	spin_lock_irqsave(&bus->tx_lock, flags);
 	ok = !vvq->vd->broken;
-	if (ok && !vvq->vd->quiesced) {
+	/* Detached: the chains wait for a new connection (va_vdev_resume). */
+	if (ok && !vvq->vd->quiesced && !vvq->vd->detached) {
 		if (!vvq->queued) {
 			list_add_tail(&vvq->tx_node, &bus->tx_vqs);
 			vvq->queued = true;

@@ -89,9 +89,8 @@ void va_vdev_broken(struct va_vdev *vd, const char *why)
 	virtio_config_changed(&vd->vdev);
 }
 
-static int va_vdev_call(struct va_vdev *vd, u8 msg_id, const void *req,
-			u32 len, void *resp, u32 resp_len,
-			unsigned int timeout_ms)
+int va_vdev_call(struct va_vdev *vd, u8 msg_id, const void *req, u32 len,
+		 void *resp, u32 resp_len, unsigned int timeout_ms)
 {
 	int ret = va_ctrl_call(vd->bus, 0, msg_id, vd->num, req, len, resp,
 			       resp_len, timeout_ms);
@@ -108,7 +107,7 @@ static int va_vdev_call(struct va_vdev *vd, u8 msg_id, const void *req,
 }
 
 /* Read [offset, offset + len) of the configuration into the cache. */
-static int va_read_config(struct va_vdev *vd, u8 *dst, u32 *generation)
+int va_read_config(struct va_vdev *vd, u8 *dst, u32 *generation)
 {
 	u32 size = vd->info.config_size, off = 0, chunk;
 	size_t max;
@@ -279,7 +278,7 @@ static u8 va_get_status(struct virtio_device *vdev)
 }
 
 /* Let the queues send what the driver queued before DRIVER_OK. */
-static void va_vdev_start(struct va_vdev *vd)
+void va_vdev_start(struct va_vdev *vd)
 {
 	struct va_bus *bus = vd->bus;
 	unsigned long flags;
@@ -356,14 +355,17 @@ static void va_reset(struct virtio_device *vdev)
 	 * either way the chains in flight are now unused.
 	 */
 	spin_lock_irq(&vd->cb_lock);
+	spin_lock(&vd->bus->tx_lock);
 	for (i = 0; i < vd->nvqs; i++) {
 		if (!vd->vqs[i])
 			continue;
 		memset(vd->vqs[i]->chains, 0,
 		       vd->vqs[i]->num * sizeof(struct va_chain));
+		bitmap_zero(vd->vqs[i]->resend, vd->vqs[i]->num);
 		atomic_set(&vd->vqs[i]->ro_inflight, 0);
 	}
 	vd->broken = false;
+	spin_unlock(&vd->bus->tx_lock);
 	spin_unlock_irq(&vd->cb_lock);
 	WRITE_ONCE(vd->status, 0);
 }
@@ -379,8 +381,57 @@ static void va_del_vq(struct va_vdev *vd, struct virtqueue *vq)
 
 	vd->vqs[vvq->index] = NULL;
 	vring_del_virtqueue(vq);
+	bitmap_free(vvq->resend);
 	kfree(vvq->chains);
 	kfree(vvq);
+}
+
+/* SET_VQUEUE: enable a queue of the back-end's device under a new epoch. */
+int va_vq_enable(struct va_vdev *vd, struct va_vq *vvq)
+{
+	struct virtio_argo_set_vqueue req;
+	u8 resp[sizeof(struct virtio_argo_hdr)];
+	unsigned long flags;
+	int ret;
+
+	/* A new epoch every time: late answers for the old queue are stale. */
+	spin_lock_irqsave(&vd->cb_lock, flags);
+	if (!++vd->epochs[vvq->index])
+		++vd->epochs[vvq->index];
+	vvq->epoch = vd->epochs[vvq->index];
+	spin_unlock_irqrestore(&vd->cb_lock, flags);
+	req = (struct virtio_argo_set_vqueue){
+		.index = cpu_to_le32(vvq->index),
+		.flags = cpu_to_le32(VIRTIO_ARGO_VQ_STATE_ENABLE),
+		.size = cpu_to_le32(vvq->num),
+		.epoch = cpu_to_le32(vvq->epoch),
+	};
+	ret = va_vdev_call(vd, VIRTIO_ARGO_MSG_SET_VQUEUE, &req, sizeof(req),
+			   resp, sizeof(resp), va_timeout_ms);
+	if (ret != sizeof(resp))
+		return ret < 0 && ret != -EREMOTEIO ? ret : -EIO;
+	return 0;
+}
+
+/* GET_VQUEUE: the back-end's largest size for a queue, 0 if none. */
+int va_vq_max_size(struct va_vdev *vd, unsigned int index, u32 *max)
+{
+	struct virtio_argo_vq_index req = { .index = cpu_to_le32(index) };
+	struct {
+		struct virtio_argo_hdr hdr;
+		struct virtio_argo_vqueue_info v;
+	} __packed resp;
+	int ret;
+
+	ret = va_vdev_call(vd, VIRTIO_ARGO_MSG_GET_VQUEUE, &req, sizeof(req),
+			   &resp, sizeof(resp), va_timeout_ms);
+	if (ret < 0)
+		return ret == -EREMOTEIO ? -EIO : ret;
+	*max = le32_to_cpu(resp.v.max_size);
+	if (ret != sizeof(resp) || le32_to_cpu(resp.v.index) != index ||
+	    *max > VIRTIO_ARGO_MAX_VQ_SIZE)
+		return -EPROTO;
+	return 0;
 }
 
 static void va_del_vqs(struct virtio_device *vdev)
@@ -397,13 +448,6 @@ static void va_del_vqs(struct virtio_device *vdev)
 static struct virtqueue *va_setup_vq(struct va_vdev *vd, unsigned int index,
 				     const struct virtqueue_info *info)
 {
-	struct virtio_argo_vq_index greq = { .index = cpu_to_le32(index) };
-	struct {
-		struct virtio_argo_hdr hdr;
-		struct virtio_argo_vqueue_info v;
-	} __packed gresp;
-	struct virtio_argo_set_vqueue sreq;
-	u8 sresp[sizeof(struct virtio_argo_hdr)];
 	struct virtqueue *vq;
 	struct va_vq *vvq;
 	u32 max_size, num;
@@ -411,14 +455,9 @@ static struct virtqueue *va_setup_vq(struct va_vdev *vd, unsigned int index,
 
 	if (index >= vd->nvqs)
 		return ERR_PTR(-ENOENT);
-	ret = va_vdev_call(vd, VIRTIO_ARGO_MSG_GET_VQUEUE, &greq, sizeof(greq),
-			   &gresp, sizeof(gresp), va_timeout_ms);
-	if (ret < 0)
-		return ERR_PTR(ret == -EREMOTEIO ? -EIO : ret);
-	max_size = le32_to_cpu(gresp.v.max_size);
-	if (ret != sizeof(gresp) || le32_to_cpu(gresp.v.index) != index ||
-	    max_size > VIRTIO_ARGO_MAX_VQ_SIZE)
-		return ERR_PTR(-EPROTO);
+	ret = va_vq_max_size(vd, index, &max_size);
+	if (ret)
+		return ERR_PTR(ret);
 	if (!max_size)
 		return ERR_PTR(-ENOENT);
 	/* A split ring's size is a power of two. */
@@ -437,7 +476,8 @@ static struct virtqueue *va_setup_vq(struct va_vdev *vd, unsigned int index,
 	}
 	vvq->num = virtqueue_get_vring_size(vq);
 	vvq->chains = kcalloc(vvq->num, sizeof(*vvq->chains), GFP_KERNEL);
-	if (!vvq->chains) {
+	vvq->resend = bitmap_zalloc(vvq->num, GFP_KERNEL);
+	if (!vvq->chains || !vvq->resend) {
 		ret = -ENOMEM;
 		goto err;
 	}
@@ -452,27 +492,15 @@ static struct virtqueue *va_setup_vq(struct va_vdev *vd, unsigned int index,
 	INIT_LIST_HEAD(&vvq->cb_node);
 	vq->priv = vvq;
 
-	/* A new epoch every time: late answers for the old queue are stale. */
-	if (!++vd->epochs[index])
-		++vd->epochs[index];
-	vvq->epoch = vd->epochs[index];
-	sreq = (struct virtio_argo_set_vqueue){
-		.index = cpu_to_le32(index),
-		.flags = cpu_to_le32(VIRTIO_ARGO_VQ_STATE_ENABLE),
-		.size = cpu_to_le32(vvq->num),
-		.epoch = cpu_to_le32(vvq->epoch),
-	};
-	ret = va_vdev_call(vd, VIRTIO_ARGO_MSG_SET_VQUEUE, &sreq, sizeof(sreq),
-			   sresp, sizeof(sresp), va_timeout_ms);
-	if (ret != sizeof(sresp)) {
-		ret = ret < 0 && ret != -EREMOTEIO ? ret : -EIO;
+	ret = va_vq_enable(vd, vvq);
+	if (ret)
 		goto err;
-	}
 	vd->vqs[index] = vvq;
 	return vq;
 
 err:
 	vring_del_virtqueue(vq);
+	bitmap_free(vvq->resend);
 	kfree(vvq->chains);
 	kfree(vvq);
 	return ERR_PTR(ret);
@@ -524,10 +552,8 @@ static u64 va_get_features(struct virtio_device *vdev)
 	return (vd->dev_features & VA_DEVICE_BITS) | VA_RING_FEATURES;
 }
 
-static int va_finalize_features(struct virtio_device *vdev)
+int va_send_driver_features(struct va_vdev *vd, u64 drv)
 {
-	struct va_vdev *vd = to_va_vdev(vdev);
-	u64 drv;
 	struct {
 		struct virtio_argo_features f;
 		__le32 blocks[2];
@@ -535,12 +561,6 @@ static int va_finalize_features(struct virtio_device *vdev)
 	u8 resp[sizeof(struct virtio_argo_hdr)];
 	int ret;
 
-	vring_transport_features(vdev);
-	if (!__virtio_test_bit(vdev, VIRTIO_F_VERSION_1)) {
-		dev_err(&vdev->dev, "virtio-argo devices need VIRTIO_F_VERSION_1\n");
-		return -EINVAL;
-	}
-	drv = vdev->features & vd->dev_features & VA_DEVICE_BITS;
 	req.f.block_index = 0;
 	req.f.num_blocks = cpu_to_le32(2);
 	req.blocks[0] = cpu_to_le32(lower_32_bits(drv));
@@ -550,6 +570,31 @@ static int va_finalize_features(struct virtio_device *vdev)
 	if (ret != sizeof(resp))
 		return ret < 0 && ret != -EREMOTEIO ? ret : -EIO;
 	return 0;
+}
+
+/**
+ * va_vdev_driver_features() - the device-type features the driver took
+ * @vd: the device, past FEATURES_OK
+ *
+ * Return: the bits sent to the back-end with SET_DRIVER_FEATURES.
+ */
+u64 va_vdev_driver_features(struct va_vdev *vd)
+{
+	return vd->vdev.features & vd->dev_features & VA_DEVICE_BITS;
+}
+
+static int va_finalize_features(struct virtio_device *vdev)
+{
+	struct va_vdev *vd = to_va_vdev(vdev);
+	u64 drv;
+
+	vring_transport_features(vdev);
+	if (!__virtio_test_bit(vdev, VIRTIO_F_VERSION_1)) {
+		dev_err(&vdev->dev, "virtio-argo devices need VIRTIO_F_VERSION_1\n");
+		return -EINVAL;
+	}
+	drv = va_vdev_driver_features(vd);
+	return va_send_driver_features(vd, drv);
 }
 
 static const char *va_bus_name(struct virtio_device *vdev)
@@ -579,8 +624,15 @@ static void va_vdev_release(struct device *dev)
 	va_vdev_put(to_va_vdev(vdev));
 }
 
-/* GET_DEVICE_INFO and GET_DEVICE_FEATURES, checked. */
-static int va_vdev_identify(struct va_vdev *vd)
+/**
+ * va_vdev_identify() - GET_DEVICE_INFO and GET_DEVICE_FEATURES, checked
+ * @vd: the device
+ * @p: filled with its information
+ * @features: filled with the device's feature bits 0..63
+ *
+ * Return: 0 or a negative errno.
+ */
+int va_vdev_identify(struct va_vdev *vd, struct va_dev_info *p, u64 *features)
 {
 	struct {
 		struct virtio_argo_hdr hdr;
@@ -594,7 +646,6 @@ static int va_vdev_identify(struct va_vdev *vd)
 		struct virtio_argo_features f;
 		__le32 blocks[2];
 	} __packed fresp;
-	struct va_dev_info *p = &vd->info;
 	const char *why;
 	int ret;
 
@@ -627,9 +678,9 @@ static int va_vdev_identify(struct va_vdev *vd)
 	if (ret != sizeof(fresp) || fresp.f.block_index ||
 	    le32_to_cpu(fresp.f.num_blocks) != 2)
 		return -EPROTO;
-	vd->dev_features = le32_to_cpu(fresp.blocks[0]) |
-			   (u64)le32_to_cpu(fresp.blocks[1]) << 32;
-	if (!(vd->dev_features & BIT_ULL(VIRTIO_F_VERSION_1))) {
+	*features = le32_to_cpu(fresp.blocks[0]) |
+		    (u64)le32_to_cpu(fresp.blocks[1]) << 32;
+	if (!(*features & BIT_ULL(VIRTIO_F_VERSION_1))) {
 		dev_err(&vd->bus->dev, "device %u does not offer VIRTIO_F_VERSION_1\n",
 			vd->num);
 		return -EPROTO;
@@ -659,7 +710,7 @@ struct va_vdev *va_vdev_probe(struct va_bus *bus, u16 num)
 	spin_lock_init(&vd->cfg_lock);
 	spin_lock_init(&vd->cb_lock);
 
-	ret = va_vdev_identify(vd);
+	ret = va_vdev_identify(vd, &vd->info, &vd->dev_features);
 	if (ret)
 		goto err_free;
 	vd->nvqs = vd->info.max_virtqueues;

@@ -239,6 +239,57 @@ int va_chain_write(struct va_vq *vvq, u16 head, u32 off,
 	return s.left ? -EINVAL : 0;
 }
 
+struct va_fill {
+	u32 skip;
+	u32 left;
+	const u8 *src;
+};
+
+static int va_fill_one(void *arg, void *buf, u32 len, bool write)
+{
+	struct va_fill *f = arg;
+	u32 take;
+
+	if (!write)
+		return 0;
+	if (!f->left)
+		return 1;
+	if (f->skip >= len) {
+		f->skip -= len;
+		return 0;
+	}
+	take = min(len - f->skip, f->left);
+	memcpy(buf + f->skip, f->src, take);
+	f->skip = 0;
+	f->src += take;
+	f->left -= take;
+	return 0;
+}
+
+/**
+ * va_chain_write_buf() - copy bytes into a chain's writable buffers
+ * @vvq: the queue
+ * @head: the chain's head descriptor
+ * @off: where in the writable bytes to start
+ * @src: the bytes
+ * @count: how many
+ *
+ * Return: 0, or -EINVAL if the writable buffers end first.
+ */
+int va_chain_write_buf(struct va_vq *vvq, u16 head, u32 off, const void *src,
+		       u32 count)
+{
+	struct va_fill f = { .skip = off, .left = count, .src = src };
+	int ret;
+
+	if (!count)
+		return 0;
+	ret = va_chain_walk(vvq, head, va_fill_one, &f);
+	if (ret < 0)
+		return ret;
+	return f.left ? -EINVAL : 0;
+}
+
 /**
  * va_vring_avail() - take the next chain the driver made available
  * @vvq: the queue

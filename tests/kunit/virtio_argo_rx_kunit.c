@@ -34,6 +34,8 @@
 #define va_chain_lengths	va_rxk_chain_lengths
 #define va_chain_out_iov	va_rxk_chain_out_iov
 #define va_chain_write		va_rxk_chain_write
+#define va_chain_write_buf	va_rxk_chain_write_buf
+#define va_cb_defer		va_rxk_cb_defer
 #define va_vring_avail		va_rxk_vring_avail
 #define va_vring_peek		va_rxk_vring_peek
 #define va_vring_used		va_rxk_vring_used
