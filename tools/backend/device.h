@@ -120,5 +120,6 @@ void vab_unwatch(int fd);
 /* The models, for the device table in options.c. */
 extern const struct vab_dev_ops vab_rng_ops;
 extern const struct vab_dev_ops vab_console_ops;
+extern const struct vab_dev_ops vab_net_ops;
 
 #endif /* TOOLS_BACKEND_DEVICE_H */

@@ -23,6 +23,7 @@ struct vab_options opt = {
 static const struct vab_dev_ops *const models[] = {
 	&vab_rng_ops,
 	&vab_console_ops,
+	&vab_net_ops,
 };
 
 static const char usage_text[] =
@@ -51,6 +52,9 @@ static const char usage_text[] =
 "                    console,pty=LINK  also symlink LINK to the pty\n"
 "                    console,socket=PATH  on a unix socket (one client)\n"
 "                    In LINK and PATH, %d is the guest's domid, %p its port.\n"
+"                    net,tap=NAME[,mac=M][,offload=on|off][,bridge=BR]\n"
+"                                      virtio-net on tap NAME (%d: the\n"
+"                                      guest's domid), created if missing\n"
 "  --max-chain N     largest out_len/in_len of a chain (65536 .. 16777216,\n"
 "                    default 1048576)\n"
 "  --max-conns N     connections at most (default 256)\n"
@@ -114,7 +118,7 @@ static void add_device(char *spec)
 		opt.ndevs++;
 		return;
 	}
-	bad("--device %s: unknown type (known: rng, console)", spec);
+	bad("--device %s: unknown type (known: rng, console, net)", spec);
 }
 
 static enum vab_hostile hostile_mode(const char *s)
