@@ -50,6 +50,23 @@ void va_vdev_detach(struct va_vdev *vd)
 	spin_unlock_irqrestore(&vd->cb_lock, flags);
 }
 
+/*
+ * The device types whose requests may be carried out twice: the protocol
+ * lets only those be taken over.
+ */
+static bool va_resume_safe(u32 device_id)
+{
+	switch (device_id) {
+	case VIRTIO_ID_NET:
+	case VIRTIO_ID_BLOCK:
+	case VIRTIO_ID_CONSOLE:
+	case VIRTIO_ID_RNG:
+		return true;
+	default:
+		return false;
+	}
+}
+
 /* SET_DEVICE_STATUS, which must come back as asked. */
 static int va_resume_status(struct va_vdev *vd, u32 status)
 {
@@ -145,7 +162,8 @@ static unsigned int va_resume_chains(struct va_vdev *vd)
  * Return: 0 if the device is attached again and its chains in flight are
  * on their way, else a negative errno and the device stays detached (to
  * be removed): -ESTALE if the driver had given up on it, -ENODEV if the
- * back-end now offers another device or fewer features.
+ * back-end now offers another device or fewer features, -EOPNOTSUPP if
+ * its requests are not safe to send twice.
  */
 int va_vdev_resume(struct va_vdev *vd)
 {
@@ -159,6 +177,8 @@ int va_vdev_resume(struct va_vdev *vd)
 	u32 gen = 0;
 	int ret;
 
+	if (!va_resume_safe(vd->info.device_id))
+		return -EOPNOTSUPP;
 	if (READ_ONCE(vd->broken) || READ_ONCE(vd->failing) ||
 	    (status & (VIRTIO_CONFIG_S_FAILED | VIRTIO_CONFIG_S_NEEDS_RESET)))
 		return -ESTALE;
