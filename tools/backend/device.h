@@ -121,5 +121,6 @@ void vab_unwatch(int fd);
 extern const struct vab_dev_ops vab_rng_ops;
 extern const struct vab_dev_ops vab_console_ops;
 extern const struct vab_dev_ops vab_net_ops;
+extern const struct vab_dev_ops vab_blk_ops;
 
 #endif /* TOOLS_BACKEND_DEVICE_H */

@@ -24,6 +24,7 @@ static const struct vab_dev_ops *const models[] = {
 	&vab_rng_ops,
 	&vab_console_ops,
 	&vab_net_ops,
+	&vab_blk_ops,
 };
 
 static const char usage_text[] =
@@ -55,6 +56,12 @@ static const char usage_text[] =
 "                    net,tap=NAME[,mac=M][,offload=on|off][,bridge=BR]\n"
 "                                      virtio-net on tap NAME (%d: the\n"
 "                                      guest's domid), created if missing\n"
+"                    blk,FILE[,ro][,serial=STR][,threads=N]\n"
+"                                      virtio-blk on a raw image or block\n"
+"                                      device (%d: the guest's domid); ro:\n"
+"                                      read-only; serial: the ID (20 bytes);\n"
+"                                      threads: I/O workers (0: in the\n"
+"                                      loop; default 4, 0 on tmpfs)\n"
 "  --max-chain N     largest out_len/in_len of a chain (65536 .. 16777216,\n"
 "                    default 1048576)\n"
 "  --max-conns N     connections at most (default 256)\n"
@@ -118,7 +125,7 @@ static void add_device(char *spec)
 		opt.ndevs++;
 		return;
 	}
-	bad("--device %s: unknown type (known: rng, console, net)", spec);
+	bad("--device %s: unknown type (known: rng, console, net, blk)", spec);
 }
 
 static enum vab_hostile hostile_mode(const char *s)
