@@ -4,6 +4,7 @@
  *
  * main.c     the main loop, signals, start and shutdown
  * options.c  the command line and the device table
+ * config.c   --config FILE: the same options, one per line
  * log.c      messages to stderr, prefixed with the peer's domid:port
  * loop.c     poll() watches and the one-second tick
  * ring.c     /dev/argo: the listening rings, receive, non-blocking send
@@ -154,6 +155,11 @@ void __printf(2, 3) conn_trace(struct vab_conn *c, const char *fmt, ...);
 
 /* options.c */
 void parse_options(int argc, char **argv);
+void option_set(const char *at, const char *key, char *value);
+
+/* config.c */
+void config_read(const char *path);
+void config_print(void);
 
 /* loop.c */
 int loop_run_once(int timeout_ms);

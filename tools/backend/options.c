@@ -36,6 +36,12 @@ static const char usage_text[] =
 "the order given; device numbers start at 0.\n"
 "\n"
 "Options:\n"
+"  -c, --config FILE read options from FILE first: one per line, KEY =\n"
+"                    VALUE or a flag (KEY: the long option without --);\n"
+"                    the command line replaces its numbers and adds\n"
+"                    to its --domid and --device lists\n"
+"  --check-config    check the options, print them as a configuration\n"
+"                    file would give them, and exit\n"
 "  --port N          Argo port to listen on (default 30000)\n"
 "  --ring-len N      ring bytes: a multiple of 16, 4128 .. 16777152\n"
 "                    (default 65472, 16 pages; max_msg = N - 32)\n"
@@ -74,11 +80,17 @@ static const char usage_text[] =
 "Logs go to stderr; lines about a connection start with domid:port.\n"
 "SIGINT or SIGTERM: GOODBYE to every front-end, then exit.\n";
 
+/* "FILE:LINE" while a --config file is applied, for the messages. */
+static const char *where;
+static bool check_only;		/* --check-config */
+
 static noreturn void __printf(1, 2) bad(const char *fmt, ...)
 {
 	va_list ap;
 
 	fprintf(stderr, "virtio-argo-backend: ");
+	if (where)
+		fprintf(stderr, "%s: ", where);
 	va_start(ap, fmt);
 	vfprintf(stderr, fmt, ap);
 	va_end(ap);
@@ -139,76 +151,134 @@ static enum vab_hostile hostile_mode(const char *s)
 	    s);
 }
 
-void parse_options(int argc, char **argv)
+static const struct option lopts[] = {
+	{ "config", required_argument, NULL, 'c' },
+	{ "port", required_argument, NULL, 'p' },
+	{ "ring-len", required_argument, NULL, 'r' },
+	{ "domid", required_argument, NULL, 'd' },
+	{ "any", no_argument, NULL, 'a' },
+	{ "device", required_argument, NULL, 'D' },
+	{ "max-chain", required_argument, NULL, 'm' },
+	{ "max-conns", required_argument, NULL, 'n' },
+	{ "hostile", required_argument, NULL, 'H' },
+	{ "verbose", no_argument, NULL, 'v' },
+	{ "help", no_argument, NULL, 'h' },
+	{ "check-config", no_argument, NULL, 'K' },
+	{ NULL, 0, NULL, 0 },
+};
+
+/* One option, from the command line or a configuration file. */
+static void set_option(int c, char *arg)
 {
-	static const struct option lopts[] = {
-		{ "port", required_argument, NULL, 'p' },
-		{ "ring-len", required_argument, NULL, 'r' },
-		{ "domid", required_argument, NULL, 'd' },
-		{ "any", no_argument, NULL, 'a' },
-		{ "device", required_argument, NULL, 'D' },
-		{ "max-chain", required_argument, NULL, 'c' },
-		{ "max-conns", required_argument, NULL, 'n' },
-		{ "hostile", required_argument, NULL, 'H' },
-		{ "verbose", no_argument, NULL, 'v' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
 	unsigned int i;
 	u16 d;
+
+	switch (c) {
+	case 'p':
+		opt.port = number(arg, 0, 0xffffffffULL, "--port");
+		break;
+	case 'r':
+		/* max_msg must reach VIRTIO_ARGO_MIN_MSG. */
+		opt.ring_len = number(arg, VIRTIO_ARGO_MIN_MSG + 32,
+				      ARGO_RING_LEN_MAX, "--ring-len");
+		if (opt.ring_len % 16)
+			bad("--ring-len %s: not a multiple of 16", arg);
+		break;
+	case 'd':
+		d = number(arg, 0, 0x7fef, "--domid");
+		if (opt.ndomids >= VAB_MAX_DOMIDS)
+			bad("--domid %s: at most 64 domains", arg);
+		for (i = 0; i < opt.ndomids; i++)
+			if (opt.domids[i] == d)
+				bad("--domid %s: given twice", arg);
+		opt.domids[opt.ndomids++] = d;
+		break;
+	case 'a':
+		opt.any = true;
+		break;
+	case 'D':
+		add_device(arg);
+		break;
+	case 'm':
+		opt.max_chain = number(arg, VIRTIO_ARGO_MIN_CHAIN,
+				       VIRTIO_ARGO_MAX_CHAIN, "--max-chain");
+		break;
+	case 'n':
+		opt.max_conns = number(arg, 1, 65536, "--max-conns");
+		break;
+	case 'H':
+		opt.hostile = hostile_mode(arg);
+		break;
+	case 'v':
+		opt.verbose++;
+		break;
+	case 'h':
+		fputs(usage_text, stdout);
+		exit(0);
+	case 'c':
+		break;		/* read before the others */
+	case 'K':
+		check_only = true;
+		break;
+	default:
+		bad("bad option");
+	}
+}
+
+/* KEY [= VALUE] from line @at of a configuration file (config.c). */
+void option_set(const char *at, const char *key, char *value)
+{
+	const struct option *o;
+
+	where = at;
+	for (o = lopts; o->name; o++)
+		if (!strcmp(key, o->name))
+			break;
+	if (!o->name)
+		bad("unknown key '%s' (a key is a long option without --)",
+		    key);
+	if (o->val == 'c' || o->val == 'h' || o->val == 'K')
+		bad("'%s' is not allowed in a configuration file", key);
+	if (o->has_arg == required_argument && !value)
+		bad("'%s' needs a value: %s = ...", key, key);
+	if (o->has_arg == no_argument && value)
+		bad("'%s' is a flag and takes no value: write '%s' alone",
+		    key, key);
+	set_option(o->val, value);
+	where = NULL;
+}
+
+void parse_options(int argc, char **argv)
+{
+	const char *config = NULL;
 	int c;
 
-	while ((c = getopt_long(argc, argv, "vh", lopts, NULL)) != -1) {
-		switch (c) {
-		case 'p':
-			opt.port = number(optarg, 0, 0xffffffffULL, "--port");
-			break;
-		case 'r':
-			/* max_msg must reach VIRTIO_ARGO_MIN_MSG. */
-			opt.ring_len = number(optarg, VIRTIO_ARGO_MIN_MSG + 32,
-					      ARGO_RING_LEN_MAX, "--ring-len");
-			if (opt.ring_len % 16)
-				bad("--ring-len %s: not a multiple of 16",
-				    optarg);
-			break;
-		case 'd':
-			d = number(optarg, 0, 0x7fef, "--domid");
-			if (opt.ndomids >= VAB_MAX_DOMIDS)
-				bad("--domid %s: at most 64 domains", optarg);
-			for (i = 0; i < opt.ndomids; i++)
-				if (opt.domids[i] == d)
-					bad("--domid %s: given twice", optarg);
-			opt.domids[opt.ndomids++] = d;
-			break;
-		case 'a':
-			opt.any = true;
-			break;
-		case 'D':
-			add_device(optarg);
-			break;
-		case 'c':
-			opt.max_chain = number(optarg, VIRTIO_ARGO_MIN_CHAIN,
-					       VIRTIO_ARGO_MAX_CHAIN,
-					       "--max-chain");
-			break;
-		case 'n':
-			opt.max_conns = number(optarg, 1, 65536, "--max-conns");
-			break;
-		case 'H':
-			opt.hostile = hostile_mode(optarg);
-			break;
-		case 'v':
-			opt.verbose++;
-			break;
-		case 'h':
-			fputs(usage_text, stdout);
-			exit(0);
-		default:
-			bad("bad option");
-		}
+	/*
+	 * The file first, whatever its place among the arguments, so that
+	 * the command line overrides it. Errors wait for the second pass.
+	 */
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "vhc:", lopts, NULL)) != -1) {
+		if (c == 'h')
+			set_option(c, NULL);
+		if (c != 'c')
+			continue;
+		if (config)
+			bad("--config %s: only one configuration file", optarg);
+		config = optarg;
 	}
+	if (config)
+		config_read(config);
+	opterr = 1;
+	optind = 0;		/* rescan from the start (glibc and musl) */
+	while ((c = getopt_long(argc, argv, "vhc:", lopts, NULL)) != -1)
+		set_option(c, optarg);
 	if (optind < argc)
 		bad("unexpected argument '%s'", argv[optind]);
 	if (!opt.ndevs)
-		bad("no devices: give at least one --device");
+		bad("no devices: give at least one --device (device = ... in a --config file)");
+	if (check_only) {
+		config_print();
+		exit(0);
+	}
 }
