@@ -8,6 +8,8 @@
 #   make demo-argo  the same boot, showing raw Argo messages dom0 <-> guest
 #   make check      every test: static gate, KUnit, integration on real Xen
 #   make bench-argo Argo throughput domU -> dom0 (a benchmark, not a test)
+#   make bench      virtio-blk/net over Argo against Xen's PV drivers: table,
+#                   ratios, plot (build/bench/); about 15 min
 #
 # KDIR=/path/to/kernel/build builds the modules against your own kernel;
 # by default the Debian 6.12 headers are downloaded into ~/.cache/virtio-argo.
@@ -15,7 +17,7 @@
 KDIR ?=
 TOP := $(CURDIR)
 
-.PHONY: all modules tools deps check demo demo-argo bench-argo clean help
+.PHONY: all modules tools deps check demo demo-argo bench bench-argo clean help
 
 all: modules tools
 
@@ -29,6 +31,7 @@ modules:
 tools:
 	$(MAKE) -C tools/argo
 	$(MAKE) -C tools/backend
+	$(MAKE) -C tools/bench
 
 deps:
 	scripts/deps.sh
@@ -42,6 +45,9 @@ demo:
 demo-argo:
 	scripts/demo.sh --argo
 
+bench:
+	scripts/bench.sh
+
 bench-argo:
 	scripts/bench-argo.sh
 
@@ -52,7 +58,8 @@ clean:
 	fi; \
 	[ -z "$$kdir" ] || $(MAKE) -C "$$kdir" M=$(TOP) clean
 	$(MAKE) -C tools/argo clean
+	$(MAKE) -C tools/bench clean
 	rm -rf build
 
 help:
-	@sed -n '3,14p' Makefile
+	@sed -n '3,16p' Makefile

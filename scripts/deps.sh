@@ -19,6 +19,8 @@ PKGS=(
 	# images and booting
 	qemu-system-x86 debootstrap cpio busybox-static xz-utils zstd gzip
 	rsync coreutils
+	# make bench: the plot (PNG)
+	gnuplot-nox
 )
 
 check=0
