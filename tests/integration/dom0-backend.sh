@@ -8,14 +8,14 @@
 # Layout (overlay at $VA, default /opt/va):
 #   $VA/modules/xen-argo.ko
 #   $VA/bin/virtio-argo-backend, $VA/bin/virtio-argo-client
-# Environment: BACKEND_TESTS="config client restart kill unicast hostile
-#   final" (a subset to run only those).
+# Environment: BACKEND_TESTS="config cfgfile client restart kill unicast
+#   hostile final" (a subset to run only those).
 set -u
 HERE=$(cd "$(dirname "$0")" && pwd)
 # shellcheck disable=SC1091
 . "$HERE/lib.sh"
 
-BACKEND_TESTS=${BACKEND_TESTS:-config client restart kill unicast hostile final}
+BACKEND_TESTS=${BACKEND_TESTS:-config cfgfile client restart kill unicast hostile final}
 BE=$VA/bin/virtio-argo-backend
 CL=$VA/bin/virtio-argo-client
 RUN=/tmp/vab
@@ -82,6 +82,84 @@ t_config() {
 	check "--device console,serial: refused" out_has cfg_con 'expected pty'
 	run_log cfg_hostile 10 "$BE" --hostile nice --device rng
 	check "--hostile nice: refused" out_has cfg_hostile 'unknown mode'
+}
+
+# cfg_bad NAME WHAT ERE LINE...: a file of these lines is refused with
+# status 2 and a message matching ERE.
+cfg_bad() {
+	_n=$1 _w=$2 _re=$3
+	shift 3
+	printf '%s\n' "$@" >"$RUN/$_n.conf"
+	run_log "$_n" 10 "$BE" --config "$RUN/$_n.conf" --device rng
+	_rc=$?
+	if [ $_rc = 2 ] && out_has "$_n" "$_re"; then
+		ok "config file, $_w: refused (status 2), names the line"
+	else
+		not_ok "config file, $_w: refused (status $_rc, expected 2) with /$_re/"
+		show_out "$_n" 5
+	fi
+}
+
+# --config FILE: parsed strictly, merged with the command line, and a
+# back-end started from a file alone serves a front-end.
+t_cfgfile() {
+	_f=$RUN/good.conf
+	cat >"$_f" <<EOF
+# a back-end described by a file
+
+port = 30040
+  device = rng
+device=console,socket=$RUN/cfgcon-%d.sock
+verbose
+EOF
+	run_log cfg_show 10 "$BE" -c "$_f" --check-config
+	check "--check-config with a file: status 0" [ $? = 0 ]
+	check "... port from the file" out_has cfg_show '^port = 30040$'
+	check "... devices from the file, in order" [ "$(grep '^device' \
+		"$VA_TMP/cfg_show.out" | tr '\n' ' ')" = \
+		"device = rng device = console,socket=$RUN/cfgcon-%d.sock " ]
+	run_log cfg_merge 10 "$BE" --port 30041 --config "$_f" --device rng \
+		--domid 0 --check-config
+	check "command line --port replaces the file's" out_has cfg_merge '^port = 30041$'
+	check "command line --device adds a third device" \
+		[ "$(grep -c '^device = ' "$VA_TMP/cfg_merge.out")" = 3 ]
+	check "command line --domid is added" out_has cfg_merge '^domid = 0$'
+	# What --check-config prints is a configuration file giving the same.
+	cp "$VA_TMP/cfg_merge.out" "$RUN/merged.conf"
+	run_log cfg_rt 10 "$BE" --config "$RUN/merged.conf" --check-config
+	check "--check-config output read back gives the same options" \
+		cmp -s "$VA_TMP/cfg_rt.out" "$RUN/merged.conf"
+
+	cfg_bad cfg_key "unknown key" 'cfg_key.conf:2: unknown key .prot.' \
+		'# typo' 'prot = 30000'
+	cfg_bad cfg_sep "no '='" 'cfg_sep.conf:1: .port 30000. is not a key' \
+		'port 30000'
+	cfg_bad cfg_num "bad number" 'cfg_num.conf:3: --port 3e4: expected an integer' \
+		'device = rng' '' 'port = 3e4'
+	cfg_bad cfg_flag "flag with a value" "cfg_flag.conf:1: 'any' is a flag" \
+		'any = yes'
+	cfg_bad cfg_empty "empty value" "cfg_empty.conf:1: 'domid': no value" \
+		'domid ='
+	cfg_bad cfg_dev "unknown device" 'cfg_dev.conf:1: --device disk: unknown type' \
+		'device = disk'
+	cfg_bad cfg_nest "config inside a config" "cfg_nest.conf:1: 'config' is not allowed" \
+		"config = $RUN/good.conf"
+	run_log cfg_missing 10 "$BE" --config "$RUN/none.conf" --device rng
+	_rc=$?
+	check "config file missing: refused (status $_rc)" [ $_rc = 2 ]
+	check "... naming the file" out_has cfg_missing 'none.conf: cannot open'
+
+	# The file alone starts a back-end that serves the client.
+	bg_start becfg "$BE" --config "$_f"
+	if ! wait_line "$VA_TMP/becfg.out" "listening on port 30040" 15; then
+		not_ok "back-end started with --config alone listens on port 30040"
+		show_out becfg
+		return
+	fi
+	ok "back-end started with --config alone listens on port 30040"
+	run_log ccfg 300 "$CL" --to 0:30040 test rng
+	fold ccfg "config file"
+	be_stop becfg
 }
 
 t_client() {
@@ -201,6 +279,7 @@ for _f in "$BE" "$CL"; do
 	fi
 done
 want config && t_config
+want cfgfile && t_cfgfile
 want client && t_client
 want restart && t_restart
 want kill && t_kill
