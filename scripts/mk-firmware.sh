@@ -3,18 +3,28 @@
 # Generate the firmware descriptions that tell a guest where its
 # virtio-argo back-ends are (Documentation/virtio/virtio-argo-firmware.rst).
 #
-# Usage: scripts/mk-firmware.sh -o DIR [options] BACKEND...
-#   BACKEND        DOMID:PORT[:RING]  the back-end's domid, the Argo port it
+# Usage: scripts/mk-firmware.sh -o DIR [options] [BACKEND...]
+#   e.g.   scripts/mk-firmware.sh --backend 0:30000 --out fw
+#          scripts/mk-firmware.sh --config /etc/virtio-argo/guest1.conf --out fw
+#   BACKEND, --backend BACKEND
+#                  DOMID:PORT[:RING]  the back-end's domid, the Argo port it
 #                  listens on (virtio-argo-backend's default is 30000) and,
 #                  optionally, the size in bytes of the guest's receive ring
 #                  for it (a multiple of 16, 48..16777152, e.g. 65472).
 #                  Numbers are decimal or 0x-prefixed hex.
-#   -o DIR         output directory (created)
+#   --config FILE  a back-end from virtio-argo-backend's configuration file
+#                  (its port, as the back-end reads it: the file is checked
+#                  with virtio-argo-backend --check-config, found in $PATH
+#                  or tools/backend/, or $VA_BACKEND); repeatable
+#   --backend-domid D  the domid of the domain running the --config
+#                  back-ends (default 0, dom0)
+#   -o, --out DIR  output directory (created)
 #   --prp0001      ACPI: _HID "PRP0001" + _DSD "compatible" = "xen,virtio-argo"
 #                  instead of _HID "XARG0001"
 #   --install-dir D  where the files will live on the Xen host, for the
 #                  paths in the xl snippet (default: DIR, made absolute)
-#   -q, --quiet    print nothing but errors
+#   -q, --quiet    print nothing but errors (else: what was written and
+#                  what to do next)
 # Output in DIR:
 #   virtio-argo.asl, virtio-argo.aml   ACPI SSDT, source and AML (iasl);
 #                  checked: AML -> iasl -d -> AML gives the same bytes,
@@ -49,21 +59,51 @@ prp=0
 instdir=
 quiet=0
 backends=()
+configs=()
+be_domid=0
 while [ $# -gt 0 ]; do
 	case $1 in
-	-o) [ $# -ge 2 ] || die "-o needs a directory"; out=$2; shift ;;
+	-o | --out) [ $# -ge 2 ] || die "$1 needs a directory"; out=$2; shift ;;
+	--backend) [ $# -ge 2 ] || die "--backend needs DOMID:PORT[:RING]"
+		backends+=("$2"); shift ;;
+	--config) [ $# -ge 2 ] || die "--config needs a file"
+		configs+=("$2"); shift ;;
+	--backend-domid) [ $# -ge 2 ] || die "--backend-domid needs a domid"
+		be_domid=$2; shift ;;
 	--prp0001) prp=1 ;;
 	--install-dir) [ $# -ge 2 ] || die "--install-dir needs a directory"
 		instdir=$2; shift ;;
 	-q | --quiet) quiet=1 ;;
-	-h | --help) sed -n '3,35p' "$0"; exit 0 ;;
+	-h | --help) sed -n '3,45p' "$0"; exit 0 ;;
 	-*) die "unknown option: $1 (see --help)" ;;
 	*) backends+=("$1") ;;
 	esac
 	shift
 done
 [ -n "$out" ] || die "no output directory: give -o DIR (see --help)"
-[ ${#backends[@]} -gt 0 ] || die "no back-end: give one or more DOMID:PORT[:RING] (see --help)"
+
+# config_port FILE: the port the back-end listens on with --config FILE.
+# The back-end itself reads the file, so that a file it would refuse is
+# refused here too, with its FILE:LINE message.
+config_port() {
+	local be=${VA_BACKEND:-} shown
+	if [ -z "$be" ]; then
+		be=$(command -v virtio-argo-backend 2>/dev/null) ||
+			be=$VA_TOP/tools/backend/virtio-argo-backend
+	fi
+	[ -x "$be" ] ||
+		die "--config $1: virtio-argo-backend is needed to read it (make tools, or VA_BACKEND=PATH)"
+	[ -r "$1" ] || die "--config $1: cannot read the file"
+	shown=$("$be" --config "$1" --check-config) ||
+		die "--config $1: the back-end refuses this file (message above)"
+	sed -n 's/^port = \([0-9][0-9]*\)$/\1/p' <<<"$shown" | head -n 1
+}
+for c in ${configs[@]+"${configs[@]}"}; do
+	p=$(config_port "$c")
+	[ -n "$p" ] || die "--config $c: no port in the back-end's --check-config output"
+	backends+=("$be_domid:$p")
+done
+[ ${#backends[@]} -gt 0 ] || die "no back-end: give one or more DOMID:PORT[:RING], --backend or --config (see --help)"
 [ ${#backends[@]} -le 256 ] || die "at most 256 back-ends per table (got ${#backends[@]})"
 need_cmd iasl dtc fdtoverlay fdtget cpio cmp od
 
@@ -316,3 +356,30 @@ EOT
 hid=$HID
 [ $prp = 0 ] || hid=PRP0001
 say "$out: SSDT ($hid, $(stat -c %s "$out/virtio-argo.aml") bytes), DT overlay and partial tree, cpio, xl snippet for $param"
+if [ "$instdir" = "$out" ]; then
+	where="the xl lines name the files where they are (--install-dir DIR
+names another place); in dom0,"
+else
+	where="copy these files to $instdir in dom0, and"
+fi
+[ $quiet = 1 ] || cat <<EOT
+
+Back-ends $param, written to $out:
+  virtio-argo.aml         the SSDT (ACPI, _HID $hid)
+  virtio-argo-acpi.cpio   the SSDT packed for a guest's initramfs
+  virtio-argo.dtbo        Device Tree overlay (virtio-argo-xl.dtb: for xl)
+  virtio-argo.cmdline     the module parameter, for PV guests
+  virtio-argo.xl.cfg      the xl lines for each type of guest
+
+Next: $where
+add to the guest's xl configuration (the lines are in virtio-argo.xl.cfg):
+  type = "pvh"   the SSDT in front of the guest's initramfs:
+                   cat $instdir/virtio-argo-acpi.cpio INITRD >INITRD-argo
+                 ramdisk = "INITRD-argo"
+  type = "hvm"   acpi_firmware = "$instdir/virtio-argo.aml"
+  type = "pv"    extra = "virtio_argo.backends=$param"
+  Arm            device_tree = "$instdir/virtio-argo-xl.dtb"
+Then start the back-end (virtio-argo-backend@NAME), boot the guest, and in
+the guest: modprobe virtio_argo; ls /sys/bus/virtio/devices
+(Documentation/virtio/virtio-argo-howto.rst, step by step.)
+EOT
