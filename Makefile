@@ -10,14 +10,20 @@
 #   make bench-argo Argo throughput domU -> dom0 (a benchmark, not a test)
 #   make bench      virtio-blk/net over Argo against Xen's PV drivers: table,
 #                   ratios, plot (build/bench/); about 15 min
+#   make install    the back-end, its client, systemd unit and example
+#                   configuration (DESTDIR, PREFIX=/usr/local)
+#   make modules_install  the modules, unsigned, into
+#                   /lib/modules/VERSION/updates, then depmod (DESTDIR)
 #
 # KDIR=/path/to/kernel/build builds the modules against your own kernel;
 # by default the Debian 6.12 headers are downloaded into ~/.cache/virtio-argo.
 
 KDIR ?=
 TOP := $(CURDIR)
+PREFIX ?= /usr/local
 
-.PHONY: all modules tools deps check demo demo-argo bench bench-argo clean help
+.PHONY: all modules tools deps check demo demo-argo bench bench-argo clean help \
+	install modules_install
 
 all: modules tools
 
@@ -32,6 +38,20 @@ tools:
 	$(MAKE) -C tools/argo
 	$(MAKE) -C tools/backend
 	$(MAKE) -C tools/bench
+
+install: tools
+	$(MAKE) -C tools/backend install PREFIX=$(PREFIX) DESTDIR=$(DESTDIR)
+
+modules_install: modules
+	@kdir="$(KDIR)"; \
+	if [ -z "$$kdir" ]; then \
+		kdir=$$(scripts/fetch-kernel.sh | sed -n 's/^KDIR=//p') || exit 1; \
+	fi; \
+	$(MAKE) -C "$$kdir" M=$(TOP) INSTALL_MOD_PATH=$(DESTDIR) \
+		CONFIG_MODULE_SIG_ALL= modules_install && \
+	if [ -z "$(DESTDIR)" ]; then \
+		depmod -a "$$(cat "$$kdir/include/config/kernel.release")"; \
+	fi
 
 deps:
 	scripts/deps.sh
@@ -62,4 +82,4 @@ clean:
 	rm -rf build
 
 help:
-	@sed -n '3,16p' Makefile
+	@sed -n '3,20p' Makefile
