@@ -651,6 +651,9 @@ static void blk_chain(struct vab_dev *dev, struct vab_chain *ch)
 		} else if (type != T_FLUSH) {
 			req.buf = (u8 *)ch->out + BLK_HDR;
 		}
+		/* One at a time, by construction. */
+		if (!b->max_in_flight)
+			b->max_in_flight = 1;
 		blk_do(b, &req);
 		blk_end(b, &req);
 		return;
