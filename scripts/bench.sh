@@ -1,0 +1,168 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only
+# make bench: virtio-blk and virtio-net over Argo against Xen's own PV
+# drivers (blkfront/blkback, netfront/netback), in one boot of Xen + dom0
+# under QEMU, one PVH guest with both paths to the same kind of backing
+# (a file in dom0's tmpfs, a bridge in dom0). A benchmark: it prints the
+# figures and fails only if the run itself breaks.
+#
+# Output (build/bench/): table.txt (the table and the argo/pv ratios, also
+# printed), results.txt (the raw VA-BENCH-RESULT lines), throughput.png
+# (throughput against request size), console.log, build.log.
+# Environment: BENCH_SECONDS (per case, default 3), BENCH_CASES (default
+# "blk net sweep"), BENCH_DISK_MB, BENCH_GUEST_MEM (see
+# tests/integration/bench-dom0.sh); BENCH_REUSE=1 only re-formats the last
+# run's results.txt.
+set -euo pipefail
+# shellcheck source=scripts/lib.sh
+. "$(dirname "$0")/lib.sh"
+
+out=$VA_TOP/build/bench
+mkdir -p "$out"
+rc=0
+if [ "${BENCH_REUSE:-0}" != 1 ]; then
+	"$VA_SCRIPTS/setup.sh"
+	make -s -C "$VA_TOP" all >"$out/build.log" 2>&1 || {
+		tail -n 30 "$out/build.log" >&2
+		die "build failed (see build/bench/build.log)"
+	}
+	log "booting Xen with Argo in QEMU; the whole run takes about 10 minutes"
+	"$VA_TOP/tests/integration/run-bench.sh" --log "$out/console.log" \
+		--timeout 1200 >"$out/run.out" 2>&1 || rc=$?
+	# dom0 relays the lines as they come and run-bench.sh once more at
+	# the end: keep the first of each
+	grep -a '^VA-BENCH-RESULT ' "$out/run.out" | awk '!seen[$0]++' >"$out/results.txt" || true
+	grep -a '^VA-BENCH-INFO' "$out/run.out" | awk '!seen[$0]++' >"$out/info.txt" || true
+fi
+[ -s "$out/results.txt" ] || {
+	grep -a -E '^(not ok|# )' "$out/run.out" | tail -n 30 >&2 || true
+	die "no results (see build/bench/console.log)"
+}
+
+# ---- the table: one row per case and path, then the ratios --------------
+table() {
+	echo "virtio over Argo (argo) against Xen PV drivers (pv), one PVH guest"
+	echo "$(uname -m) host, QEMU TCG, Xen ${XEN_DEB_VERSION%%-*}, Linux $(cat "$VA_CACHE/kver" 2>/dev/null)"
+	sed -n 's/^VA-BENCH-INFO: //p' "$out/info.txt" 2>/dev/null |
+		grep -E '^(guest:|backend:|dom0:)' | grep -v -E 'guest: (start|net |blk )' || true
+	cat <<'EOT'
+MB/s = 10^6 B/s; lat = mean/p99 per request (us); gcpu/dcpu = guest/dom0
+CPUs busy (1.00 = one CPU) and CPU time per request (us); hc, virq =
+Argo hypercalls and VIRQs per request in the guest; irq = all interrupts
+per request in the guest.
+EOT
+	awk '
+	function v(k,   i, a) {
+		for (i = 1; i <= NF; i++) {
+			split($i, a, "=")
+			if (a[1] == k)
+				return a[2]
+		}
+		return "?"
+	}
+	function ratio(a, b) {
+		if (a == "n/a" || b == "n/a" || a == "?" || b == "?" || b + 0 == 0)
+			return "-"
+		return sprintf("%.2f", a / b)
+	}
+	{
+		split(v("name"), n, "/")
+		c = n[2]; p = n[1]
+		if (!(c in seen)) { seen[c] = 1; order[++nc] = c }
+		split("MBps iops lat_us p99_us gcpu gcpu_us_op dcpu dcpu_us_op hcall_op virq_op irq_op", ks, " ")
+		for (i in ks)
+			val[c, p, ks[i]] = v(ks[i])
+		have[c, p] = 1
+	}
+	END {
+		fmt = "%-18s %-4s %8s %8s %8s %8s %5s %8s %5s %8s %6s %6s %6s\n"
+		printf fmt, "case", "path", "MB/s", "IOPS", "lat", "p99", "gcpu", "g-us/op", "dcpu", "d-us/op", "hc/op", "virq", "irq"
+		for (j = 1; j <= nc; j++) {
+			c = order[j]
+			for (pi = 1; pi <= 2; pi++) {
+				p = pi == 1 ? "argo" : "pv"
+				if (!have[c, p]) {
+					printf fmt, c, p, "-", "-", "-", "-", "-", "-", "-", "-", "-", "-", "-"
+					continue
+				}
+				printf fmt, c, p, val[c,p,"MBps"], val[c,p,"iops"], val[c,p,"lat_us"], val[c,p,"p99_us"], val[c,p,"gcpu"], val[c,p,"gcpu_us_op"], val[c,p,"dcpu"], val[c,p,"dcpu_us_op"], val[c,p,"hcall_op"], val[c,p,"virq_op"], val[c,p,"irq_op"]
+			}
+		}
+		print ""
+		print "ratios argo / pv (throughput and IOPS: >1 is argo faster; latency and CPU per request: >1 is argo costlier)"
+		rf = "%-18s %8s %8s %8s %8s %10s %10s %10s\n"
+		printf rf, "case", "MB/s", "IOPS", "lat", "p99", "g-us/op", "d-us/op", "cpu-us/op"
+		for (j = 1; j <= nc; j++) {
+			c = order[j]
+			if (!have[c, "argo"] || !have[c, "pv"])
+				continue
+			ta = val[c,"argo","gcpu_us_op"] + val[c,"argo","dcpu_us_op"]
+			tp = val[c,"pv","gcpu_us_op"] + val[c,"pv","dcpu_us_op"]
+			printf rf, c, ratio(val[c,"argo","MBps"], val[c,"pv","MBps"]),
+				ratio(val[c,"argo","iops"], val[c,"pv","iops"]),
+				ratio(val[c,"argo","lat_us"], val[c,"pv","lat_us"]),
+				ratio(val[c,"argo","p99_us"], val[c,"pv","p99_us"]),
+				ratio(val[c,"argo","gcpu_us_op"], val[c,"pv","gcpu_us_op"]),
+				ratio(val[c,"argo","dcpu_us_op"], val[c,"pv","dcpu_us_op"]),
+				ratio(ta, tp)
+		}
+	}' "$out/results.txt"
+}
+table | tee "$out/table.txt"
+
+# ---- the plot: sequential read and TCP send against request size --------
+# sweep FAMILY: "KiB argo pv" rows of MB/s for the cases FAMILY-SIZE.
+sweep() {
+	awk -v fam="$1" '
+	{
+		for (i = 1; i <= NF; i++) {
+			split($i, a, "=")
+			f[a[1]] = a[2]
+		}
+		split(f["name"], n, "/")
+		if (n[2] !~ "^" fam "-[0-9]+[km]$")
+			next
+		kib = f["size"] / 1024
+		sizes[kib] = 1
+		mb[kib, n[1]] = f["MBps"]
+	}
+	END {
+		for (s in sizes)
+			printf "%s %s %s\n", s, ((s, "argo") in mb) ? mb[s, "argo"] : "NaN",
+				((s, "pv") in mb) ? mb[s, "pv"] : "NaN"
+	}' "$out/results.txt" | sort -n
+}
+sweep read >"$out/blk-read.dat"
+sweep send >"$out/net-send.dat"
+if ! command -v gnuplot >/dev/null; then
+	log "no gnuplot (scripts/deps.sh installs gnuplot-nox): no plot"
+elif [ "$(wc -l <"$out/blk-read.dat")" -lt 2 ] && [ "$(wc -l <"$out/net-send.dat")" -lt 2 ]; then
+	log "fewer than two request sizes measured: no plot"
+else
+	term=png
+	gnuplot -e 'set terminal pngcairo' 2>/dev/null && term=pngcairo
+	gnuplot <<EOT
+set terminal $term size 1100,450
+set output "$out/throughput.png"
+set multiplot layout 1,2 title "virtio over Argo vs Xen PV drivers (PVH guest, QEMU TCG)"
+set logscale x 2
+set xlabel "request size (KiB)"
+set ylabel "MB/s"
+set key top left
+set grid
+set yrange [0:*]
+set title "block: sequential read, O_DIRECT, queue depth 1"
+plot "$out/blk-read.dat" using 1:2 with linespoints title "virtio-blk over Argo", \
+     "$out/blk-read.dat" using 1:3 with linespoints title "xen-blkfront/blkback"
+set title "network: TCP guest -> dom0, write() size"
+plot "$out/net-send.dat" using 1:2 with linespoints title "virtio-net over Argo", \
+     "$out/net-send.dat" using 1:3 with linespoints title "xen-netfront/netback"
+unset multiplot
+EOT
+	log "plot: build/bench/throughput.png"
+fi
+if [ -f "$out/run.out" ] && grep -a -q "^not ok" "$out/run.out"; then
+	grep -a '^not ok' "$out/run.out" >&2
+	rc=1
+fi
+exit $rc
