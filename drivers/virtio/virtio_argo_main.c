@@ -70,9 +70,9 @@ static int va_check_backend(struct device *dev, u32 domid, u32 port,
 		return -EINVAL;
 	}
 	if (!argo_ring_len_valid(ring) ||
-	    argo_ring_max_payload_for_len(ring) < 2 * VIRTIO_ARGO_MIN_MSG) {
+	    argo_ring_max_payload_for_len(ring) < VIRTIO_ARGO_MIN_MSG) {
 		dev_err(dev, "ring size %u is not a valid Argo ring of at least %u bytes of payload\n",
-			ring, 2 * VIRTIO_ARGO_MIN_MSG);
+			ring, VIRTIO_ARGO_MIN_MSG);
 		return -EINVAL;
 	}
 	return 0;
@@ -201,7 +201,7 @@ static int va_param_create(void)
 		if (domid >= DOMID_FIRST_RESERVED ||
 		    !argo_ring_len_valid(ring) ||
 		    argo_ring_max_payload_for_len(ring) <
-		    2 * VIRTIO_ARGO_MIN_MSG) {
+		    VIRTIO_ARGO_MIN_MSG) {
 			pr_err("virtio_argo: backends=: item %d: bad domid %u or ring size %u\n",
 			       n + 1, domid, ring);
 			ret = -EINVAL;
