@@ -13,11 +13,14 @@
 #      PV guests, back-end restarts, hostile back-ends; run-virtio.sh)
 #   8. backend: the user-space back-end and its test client in dom0
 #      (run-argo.sh --script dom0-backend.sh)
+#   9. net: the back-end's virtio-net on a tap, a PVH guest pinging and
+#      moving 8 MiB each way with offloads on and off, on real Xen
+#      (run-virtio.sh --script dom0-net.sh --guest domu-net.sh)
 # Ends with the line "N passed, N failed[, N skipped]"; exits 1 on any
 # failure.
 #
 # Usage: scripts/check.sh [STAGE...]   (stages: static kunit integration probe
-#                                       virtio backend; default: all)
+#                                       virtio backend net; default: all)
 # Logs: build/check/*.log
 set -uo pipefail
 . "$(dirname "$0")/lib.sh"
@@ -28,7 +31,7 @@ results=$out/results.tap
 : >"$results"
 
 stages=("$@")
-[ ${#stages[@]} -gt 0 ] || stages=(static kunit integration probe virtio backend)
+[ ${#stages[@]} -gt 0 ] || stages=(static kunit integration probe virtio backend net)
 want() { local s; for s in "${stages[@]}"; do [ "$s" = "$1" ] && return 0; done; return 1; }
 
 # stage NAME CMD...: run CMD, keep its TAP lines, log the rest; a stage that
@@ -80,6 +83,9 @@ else
 		--log "$out/virtio-console.log"
 	want backend && stage backend "$VA_TOP/tests/integration/run-argo.sh" \
 		--script dom0-backend.sh --log "$out/backend-console.log"
+	want net && stage net "$VA_TOP/tests/integration/run-virtio.sh" \
+		--script dom0-net.sh --guest "$VA_TOP/tests/integration/domu-net.sh" \
+		--log "$out/net-console.log"
 fi
 
 # One plan, numbered in order.
