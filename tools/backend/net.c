@@ -74,6 +74,8 @@ struct net {
 	struct net_cfg cfg;
 	struct net_tap tap;
 	bool tap_dead;			/* read/write failed for good */
+	bool in_callback;		/* in tap_ready(): free n there */
+	bool destroyed;			/* destroy() ran meanwhile */
 	struct vab_chain *rx;		/* posted receive buffers, FIFO */
 	struct vab_chain **rx_tail;
 	struct tx_held *tx;		/* held transmit chains, FIFO */
@@ -187,7 +189,7 @@ static void rx_pump(struct net *n)
 	struct vab_chain *ch;
 	ssize_t len;
 
-	while (n->rx && !n->tap_dead && vab_dev_live(n->dev) &&
+	while (!n->destroyed && n->rx && !n->tap_dead && vab_dev_live(n->dev) &&
 	       !vab_dev_congested(n->dev) && pkts < RX_BURST &&
 	       bytes < RX_BURST_BYTES) {
 		len = read(n->tap.fd, n->buf, RX_BUF);
@@ -292,7 +294,7 @@ static void tx_flush(struct net *n)
 {
 	struct tx_held *h;
 
-	while ((h = n->tx)) {
+	while (!n->destroyed && (h = n->tx)) {
 		if (tx_write(n, h->data, h->len) == -EAGAIN)
 			return;
 		n->tx = h->next;
@@ -395,15 +397,26 @@ static void net_cancel(struct vab_dev *dev, struct vab_chain *ch)
 	}
 }
 
+/*
+ * A completion can close the connection (its output over the hard limit),
+ * which destroys this instance under our feet: destroy() then leaves n
+ * for us to free, and the loops stop.
+ */
 static void tap_ready(void *arg, int fd, short revents)
 {
 	struct net *n = arg;
 
 	(void)fd;
+	n->in_callback = true;
 	if (revents & POLLOUT)
 		tx_flush(n);
 	if (revents & (POLLIN | POLLERR | POLLHUP))
 		rx_pump(n);
+	n->in_callback = false;
+	if (n->destroyed) {
+		free(n);
+		return;
+	}
 	update_events(n);
 }
 
@@ -516,7 +529,9 @@ static void net_destroy(struct vab_dev *dev)
 	/* The per-instance ops live in n: hand the shared ones back. */
 	dev->ops = &vab_net_ops;
 	dev->priv = NULL;
-	free(n);
+	n->destroyed = true;
+	if (!n->in_callback)
+		free(n);
 }
 
 static u64 offered_features(const struct net *n)
