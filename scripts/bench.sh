@@ -142,7 +142,7 @@ else
 	term=png
 	gnuplot -e 'set terminal pngcairo' 2>/dev/null && term=pngcairo
 	gnuplot <<EOT
-set terminal $term size 1100,450
+set terminal $term size 1100,450 noenhanced
 set output "$out/throughput.png"
 set multiplot layout 1,2 title "virtio over Argo vs Xen PV drivers (PVH guest, QEMU TCG)"
 set logscale x 2

@@ -7,7 +7,8 @@
 # tests/integration/bench-dom0.sh, whose guest runs bench-guest.sh.
 #
 # Usage: tests/integration/run-bench.sh [--log FILE] [--timeout S] [--verbose]
-# Environment: BENCH_SECONDS, BENCH_CASES, BENCH_DISK_MB, BENCH_GUEST_MEM
+# Environment: BENCH_SECONDS, BENCH_CASES, BENCH_DISK_MB, BENCH_GUEST_MEM,
+#   BENCH_BACKEND_ARGS
 #   (see bench-dom0.sh), VIRTIO_BACKENDS (as for run-virtio.sh; default
 #   "0:30000:65472").
 # Prints the TAP lines and the VA-BENCH-* lines of the console on stdout.
@@ -67,7 +68,8 @@ rl_domu_script "$VA_TOP/tests/integration/bench-guest.sh"
 "$VA_SCRIPTS/mk-domu-initrd.sh" "$RL_WORK/domu" "$RL_WORK/domu.img"
 cat "$fw/virtio-argo-acpi.cpio" "$RL_WORK/domu.img" >"$RL_DOM0/guest/domu-virtio.img"
 
-rl_run_script "$RL_SCRIPT" BENCH_SECONDS BENCH_CASES BENCH_DISK_MB BENCH_GUEST_MEM
+rl_run_script "$RL_SCRIPT" BENCH_SECONDS BENCH_CASES BENCH_DISK_MB \
+	BENCH_GUEST_MEM BENCH_BACKEND_ARGS
 rc=0
 rl_boot --acpitable "$fw/virtio-argo.aml" || rc=$?
 grep -a -E '^VA-BENCH-(RESULT|INFO)' "$RL_LOG" | tr -d '\r' || true

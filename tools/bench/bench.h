@@ -42,10 +42,10 @@ struct vab_counters {
 	int ncpu;
 	/* /sys/kernel/debug/xen-argo/stats (argo_ok: the file was read) */
 	bool argo_ok;
-	unsigned long long hypercalls, virqs;
+	unsigned long long hypercalls, virqs, sendv_eagain;
 	/* /sys/kernel/debug/virtio-argo/ * /stats, summed over buses */
 	bool va_ok;
-	unsigned long long tx_msgs, rx_msgs;
+	unsigned long long tx_msgs, rx_msgs, tx_eagain;
 };
 
 /* What one run measured, for vab_report(). */

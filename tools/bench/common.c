@@ -114,7 +114,8 @@ void vab_counters_read(struct vab_counters *c)
 	memset(c, 0, sizeof(*c));
 	read_proc_stat(c);
 	c->argo_ok = read_named(ARGO_STATS, "hypercalls", &c->hypercalls) &&
-		     read_named(ARGO_STATS, "virqs", &c->virqs);
+		     read_named(ARGO_STATS, "virqs", &c->virqs) &&
+		     read_named(ARGO_STATS, "sendv_eagain", &c->sendv_eagain);
 	d = opendir(VA_DEBUGFS);
 	if (!d)
 		return;
@@ -123,7 +124,8 @@ void vab_counters_read(struct vab_counters *c)
 			continue;
 		snprintf(path, sizeof(path), VA_DEBUGFS "/%s/stats", de->d_name);
 		if (read_named(path, "tx_msgs", &c->tx_msgs) &&
-		    read_named(path, "rx_msgs", &c->rx_msgs))
+		    read_named(path, "rx_msgs", &c->rx_msgs) &&
+		    read_named(path, "tx_eagain", &c->tx_eagain))
 			c->va_ok = true;
 	}
 	closedir(d);
@@ -281,6 +283,9 @@ void vab_report(struct vab_result *r, const struct vab_counters *a,
 	       r->ops);
 	per_op("rxmsg_op", a->va_ok && b->va_ok, a->rx_msgs, b->rx_msgs,
 	       r->ops);
+	/* sends that found the back-end's ring full, to be retried */
+	per_op("eagain_op", a->argo_ok && b->argo_ok, a->sendv_eagain,
+	       b->sendv_eagain, r->ops);
 	per_op("irq_op", true, a->intr, b->intr, r->ops);
 	printf("\n");
 	fflush(stdout);
