@@ -2,8 +2,9 @@
 # SPDX-License-Identifier: GPL-2.0-only
 # make bench: the libxl hotplug script of the PV guest's disk and vif
 # (xl's script= in bench-dom0.sh), instead of /etc/xen/scripts/block and
-# vif-bridge, whose add timed out under QEMU TCG (libxl kills hotplug
-# scripts after a fixed time). It does only what blkback and netback need:
+# vif-bridge: "block add" timed out under QEMU TCG (libxl kills hotplug
+# scripts after a fixed time), and the vif is done the same way to keep the
+# two set-ups alike. It does only what blkback and netback need:
 #   vbd: the loop device bench-dom0.sh set up (xl target=) -> the backend's
 #        physical-device (major:minor in hex), as "block" does for phy:
 #   vif: the interface into the bridge named in the backend (bridge=), up
