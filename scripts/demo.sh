@@ -5,9 +5,10 @@
 #
 # Usage: scripts/demo.sh [--argo]
 #   (default)  virtio-argo: a PVH guest finds its back-end in its ACPI
-#              tables and uses an entropy source and a console in dom0
-#              with the stock virtio drivers, through Argo only
-#              (tests/integration/demo-virtio.sh, demo-virtio-guest.sh)
+#              tables and uses an entropy source, a console, a disk and
+#              a network card in dom0 with the stock virtio drivers,
+#              through Argo only (tests/integration/demo-virtio.sh,
+#              demo-virtio-guest.sh)
 #   --argo     make demo-argo: raw Argo messages between dom0 and a PVH
 #              guest (tests/integration/demo-argo.sh)
 # Exit status 0 when the story happened as told.
@@ -19,7 +20,7 @@ what=virtio
 case ${1:-} in
 '') ;;
 --argo) what=argo ;;
--h | --help) sed -n '2,13p' "$0"; exit 0 ;;
+-h | --help) sed -n '2,14p' "$0"; exit 0 ;;
 *) die "unknown argument: $1 (see --help)" ;;
 esac
 
@@ -41,7 +42,7 @@ if [ $what = argo ]; then
 else
 	"$VA_TOP/tests/integration/run-virtio.sh" --script demo-virtio.sh \
 		--guest "$VA_TOP/tests/integration/demo-virtio-guest.sh" \
-		--log "$out/console.log" --timeout 270 >"$out/tap.log" 2>&1 &
+		--log "$out/console.log" --timeout 900 >"$out/tap.log" 2>&1 &
 fi
 pid=$!
 # Show the narration as it comes, from the console log, until QEMU is done.
