@@ -13,14 +13,18 @@
 #      PV guests, back-end restarts, hostile back-ends; run-virtio.sh)
 #   8. backend: the user-space back-end and its test client in dom0
 #      (run-argo.sh --script dom0-backend.sh)
-#   9. net: the back-end's virtio-net on a tap, a PVH guest pinging and
+#   9. flask: access control on Xen with XSM/Flask, enforcing: a policy that
+#      forbids Argo between two guests' types and dom0 (no device, the
+#      refusal logged) and allows it for a third (the rng works)
+#      (run-virtio.sh --flask --script dom0-flask.sh --guest domu-flask.sh)
+#  10. net: the back-end's virtio-net on a tap, a PVH guest pinging and
 #      moving 8 MiB each way with offloads on and off, on real Xen
 #      (run-virtio.sh --script dom0-net.sh --guest domu-net.sh)
 # Ends with the line "N passed, N failed[, N skipped]"; exits 1 on any
 # failure.
 #
 # Usage: scripts/check.sh [STAGE...]   (stages: static kunit integration probe
-#                                       virtio backend net; default: all)
+#                                       virtio backend flask net; default: all)
 # Logs: build/check/*.log
 set -uo pipefail
 . "$(dirname "$0")/lib.sh"
@@ -31,7 +35,7 @@ results=$out/results.tap
 : >"$results"
 
 stages=("$@")
-[ ${#stages[@]} -gt 0 ] || stages=(static kunit integration probe virtio backend net)
+[ ${#stages[@]} -gt 0 ] || stages=(static kunit integration probe virtio backend flask net)
 want() { local s; for s in "${stages[@]}"; do [ "$s" = "$1" ] && return 0; done; return 1; }
 
 # stage NAME CMD...: run CMD, keep its TAP lines, log the rest; a stage that
@@ -70,7 +74,9 @@ static() {
 }
 
 t_start=$(date +%s)
-if ! stage setup "$VA_SCRIPTS/setup.sh"; then
+setup_args=()
+want flask && setup_args+=(--flask)
+if ! stage setup "$VA_SCRIPTS/setup.sh" ${setup_args[@]+"${setup_args[@]}"}; then
 	echo "not ok 0 - setup: environment could not be prepared" >>"$results"
 else
 	stage build build
@@ -83,6 +89,10 @@ else
 		--log "$out/virtio-console.log"
 	want backend && stage backend "$VA_TOP/tests/integration/run-argo.sh" \
 		--script dom0-backend.sh --log "$out/backend-console.log"
+	want flask && stage flask "$VA_TOP/tests/integration/run-virtio.sh" \
+		--flask --script dom0-flask.sh \
+		--guest "$VA_TOP/tests/integration/domu-flask.sh" \
+		--log "$out/flask-console.log"
 	want net && stage net "$VA_TOP/tests/integration/run-virtio.sh" \
 		--script dom0-net.sh --guest "$VA_TOP/tests/integration/domu-net.sh" \
 		--log "$out/net-console.log"

@@ -19,6 +19,10 @@
 #   --log FILE     console log (default ${TMPDIR:-/tmp}/va-virtio.log)
 #   --timeout S    QEMU time limit (default 1500)
 #   --verbose      stream the console
+#   --flask        boot Xen with XSM/Flask, enforcing (run-xen.sh --flask),
+#                  and put the access control test's policy
+#                  (tests/integration/flask/mk-policy.sh) in dom0 at
+#                  /opt/va/flask/xenpolicy-virtio-argo
 # Environment:
 #   VIRTIO_BACKENDS  the back-ends in the generated tables, DOMID:PORT[:RING]
 #                    separated by spaces (default "0:30000:65472": dom0)
@@ -42,9 +46,11 @@ vko=$VA_TOP/drivers/virtio/virtio_argo.ko
 backend=$VA_TOP/tools/backend/virtio-argo-backend
 guest=$VA_TOP/tests/integration/domu-virtio.sh
 plumbing=0
+flask=0
 while [ $# -gt 0 ]; do
 	case $1 in
 	--plumbing) plumbing=1 ;;
+	--flask) flask=1 ;;
 	--ko | --vko | --backend | --guest)
 		[ $# -ge 2 ] || die "$1 needs a file"
 		case $1 in
@@ -111,7 +117,13 @@ rl_domu_script "$guest"
 	die "virtio-argo-acpi.cpio: size not a multiple of 512"
 cat "$fw/virtio-argo-acpi.cpio" "$RL_WORK/domu.img" >"$RL_DOM0/guest/domu-virtio.img"
 
+boot=(--acpitable "$fw/virtio-argo.aml")
+if [ $flask = 1 ]; then
+	"$VA_TOP/tests/integration/flask/mk-policy.sh" "$RL_DOM0/flask/xenpolicy-virtio-argo"
+	boot+=(--flask)
+fi
+
 rl_run_script "$RL_SCRIPT" VIRTIO_TESTS
 rc=0
-rl_boot --acpitable "$fw/virtio-argo.aml" || rc=$?
+rl_boot "${boot[@]}" || rc=$?
 exit $rc
