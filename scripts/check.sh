@@ -17,14 +17,16 @@
 #      forbids Argo between two guests' types and dom0 (no device, the
 #      refusal logged) and allows it for a third (the rng works)
 #      (run-virtio.sh --flask --script dom0-flask.sh --guest domu-flask.sh)
-#  10. net: the back-end's virtio-net on a tap, a PVH guest pinging and
+#  10. blk: the back-end's virtio-blk disks for PVH and PV guests on real Xen
+#      (run-virtio.sh --script dom0-blk.sh --guest domu-blk.sh)
+#  11. net: the back-end's virtio-net on a tap, a PVH guest pinging and
 #      moving 8 MiB each way with offloads on and off, on real Xen
 #      (run-virtio.sh --script dom0-net.sh --guest domu-net.sh)
 # Ends with the line "N passed, N failed[, N skipped]"; exits 1 on any
 # failure.
 #
 # Usage: scripts/check.sh [STAGE...]   (stages: static kunit integration probe
-#                                       virtio backend flask net; default: all)
+#                                       virtio backend flask blk net; default: all)
 # Logs: build/check/*.log
 set -uo pipefail
 . "$(dirname "$0")/lib.sh"
@@ -35,7 +37,7 @@ results=$out/results.tap
 : >"$results"
 
 stages=("$@")
-[ ${#stages[@]} -gt 0 ] || stages=(static kunit integration probe virtio backend flask net)
+[ ${#stages[@]} -gt 0 ] || stages=(static kunit integration probe virtio backend flask blk net)
 want() { local s; for s in "${stages[@]}"; do [ "$s" = "$1" ] && return 0; done; return 1; }
 
 # stage NAME CMD...: run CMD, keep its TAP lines, log the rest; a stage that
@@ -93,6 +95,9 @@ else
 		--flask --script dom0-flask.sh \
 		--guest "$VA_TOP/tests/integration/domu-flask.sh" \
 		--log "$out/flask-console.log"
+	want blk && stage blk "$VA_TOP/tests/integration/run-virtio.sh" \
+		--script dom0-blk.sh --guest "$VA_TOP/tests/integration/domu-blk.sh" \
+		--log "$out/blk-console.log"
 	want net && stage net "$VA_TOP/tests/integration/run-virtio.sh" \
 		--script dom0-net.sh --guest "$VA_TOP/tests/integration/domu-net.sh" \
 		--log "$out/net-console.log"
