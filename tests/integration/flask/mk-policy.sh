@@ -10,6 +10,8 @@
 #   the m4 output checkpolicy compiled to OUTFILE.conf.
 # Needs checkpolicy and m4 (scripts/deps.sh); fetches the Xen source with
 # scripts/build-xen.sh --flask if it is not in $VA_CACHE yet.
+# Environment: VA_FLASK_TE=FILE  the module to add instead of virtio_argo.te
+#   (it is installed as modules/virtio_argo.te)
 set -euo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
 # shellcheck source=scripts/lib.sh
@@ -45,7 +47,9 @@ n=$(grep -c -x -F "$rule" "$gf" || true)
 grep -v -x -F "$rule" "$gf" >"$work/gf.te"
 cp "$work/gf.te" "$gf"
 
-install -m 0644 "$HERE/virtio_argo.te" "$pol/modules/"
+te=${VA_FLASK_TE:-$HERE/virtio_argo.te}
+[ -f "$te" ] || die "$te: no such file"
+install -m 0644 "$te" "$pol/modules/virtio_argo.te"
 printf '\n# virtio-argo access control test\nvirtio_argo = on\n' \
 	>>"$pol/modules/modules.conf"
 
