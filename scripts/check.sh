@@ -22,11 +22,16 @@
 #  11. net: the back-end's virtio-net on a tap, a PVH guest pinging and
 #      moving 8 MiB each way with offloads on and off, on real Xen
 #      (run-virtio.sh --script dom0-net.sh --guest domu-net.sh)
+#  12. resume: the back-end killed and restarted while a PVH guest writes
+#      to an ext2 file system (every acknowledged write checked, e2fsck),
+#      then the smallest rings (4128 bytes) under O_DIRECT load
+#      (run-virtio.sh --script dom0-resume.sh --guest domu-resume.sh)
 # Ends with the line "N passed, N failed[, N skipped]"; exits 1 on any
 # failure.
 #
 # Usage: scripts/check.sh [STAGE...]   (stages: static kunit integration probe
-#                                       virtio backend flask blk net; default: all)
+#                                       virtio backend flask blk net resume;
+#                                       default: all)
 # Logs: build/check/*.log
 set -uo pipefail
 . "$(dirname "$0")/lib.sh"
@@ -37,7 +42,7 @@ results=$out/results.tap
 : >"$results"
 
 stages=("$@")
-[ ${#stages[@]} -gt 0 ] || stages=(static kunit integration probe virtio backend flask blk net)
+[ ${#stages[@]} -gt 0 ] || stages=(static kunit integration probe virtio backend flask blk net resume)
 want() { local s; for s in "${stages[@]}"; do [ "$s" = "$1" ] && return 0; done; return 1; }
 
 # stage NAME CMD...: run CMD, keep its TAP lines, log the rest; a stage that
@@ -101,6 +106,10 @@ else
 	want net && stage net "$VA_TOP/tests/integration/run-virtio.sh" \
 		--script dom0-net.sh --guest "$VA_TOP/tests/integration/domu-net.sh" \
 		--log "$out/net-console.log"
+	want resume && stage resume "$VA_TOP/tests/integration/run-virtio.sh" \
+		--script dom0-resume.sh \
+		--guest "$VA_TOP/tests/integration/domu-resume.sh" \
+		--log "$out/resume-console.log"
 fi
 
 # One plan, numbered in order.
