@@ -128,9 +128,10 @@ struct va_gather {
 static int va_gather_one(void *arg, void *buf, u32 len, bool write)
 {
 	struct va_gather *g = arg;
+	struct kvec *prev;
 	u32 take;
 
-	if (write || !g->room || g->n == g->niov)
+	if (write || !g->room)
 		return 1;
 	if (g->skip >= len) {
 		g->skip -= len;
@@ -140,9 +141,21 @@ static int va_gather_one(void *arg, void *buf, u32 len, bool write)
 	len -= g->skip;
 	g->skip = 0;
 	take = min(len, g->room);
-	g->iov[g->n].iov_base = buf;
-	g->iov[g->n].iov_len = take;
-	g->n++;
+	/*
+	 * Xen takes at most 8 iovecs per send: a buffer that goes on where
+	 * the previous one ends (the pages of a large block request often
+	 * do) joins it instead of taking another.
+	 */
+	prev = g->n ? &g->iov[g->n - 1] : NULL;
+	if (prev && prev->iov_base + prev->iov_len == buf) {
+		prev->iov_len += take;
+	} else {
+		if (g->n == g->niov)
+			return 1;
+		g->iov[g->n].iov_base = buf;
+		g->iov[g->n].iov_len = take;
+		g->n++;
+	}
 	g->room -= take;
 	g->len += take;
 	return 0;
