@@ -404,16 +404,36 @@ void va_bus_event_device(struct va_bus *bus, u16 num, u16 state)
 	va_bus_kick(bus);
 }
 
-static void va_bus_remove_device(struct va_bus *bus, u16 num)
+/*
+ * Unregister a device. @gone: the back-end said it has gone (it answers
+ * nothing more for it).
+ */
+static void va_bus_remove_device(struct va_bus *bus, u16 num, bool gone)
 {
-	struct va_vdev *vd = xa_erase_irq(&bus->vdevs, num);
+	struct va_vdev *vd = xa_load(&bus->vdevs, num);
 
 	if (!vd)
 		return;
 	/* No back-end will answer: the driver's remove must not wait. */
-	if (READ_ONCE(vd->detached) || READ_ONCE(bus->state) != VA_CONNECTED)
+	if (gone || READ_ONCE(vd->detached) ||
+	    READ_ONCE(bus->state) != VA_CONNECTED)
 		va_vdev_fail(vd);
+	/*
+	 * The receive path finds the device until the driver is done: its
+	 * remove may wait for answers to requests in flight (virtio_blk's
+	 * does). Our reference keeps it alive until it is out of the table.
+	 */
+	get_device(&vd->vdev.dev);
 	va_vdev_remove(vd);
+	xa_erase_irq(&bus->vdevs, num);
+	put_device(&vd->vdev.dev);
+}
+
+/* Errors after which a takeover is worth trying again. */
+static bool va_resume_transient(int err)
+{
+	return err == -ENOTCONN || err == -ETIMEDOUT || err == -ENOMEM ||
+	       err == -EAGAIN || err == -EINTR;
 }
 
 /* Detached devices: taken over by the new connection, or replaced. */
@@ -423,9 +443,16 @@ static void va_bus_resume_device(struct va_bus *bus, struct va_vdev *vd)
 
 	if (!ret)
 		return;
-	dev_warn(&bus->dev, "device %u (%s) not taken over by the new connection (%pe): registering it again\n",
+	if (va_resume_transient(ret)) {
+		/* Detached still: the next manager run tries again. */
+		dev_dbg(&bus->dev, "device %u: takeover: %d, again soon\n",
+			vd->num, ret);
+		bus->rescan = true;
+		return;
+	}
+	dev_warn(&bus->dev, "device %u (%s) not taken over by the new connection (%pe): removed\n",
 		 vd->num, dev_name(&vd->vdev.dev), ERR_PTR(ret));
-	va_bus_remove_device(bus, vd->num);
+	va_bus_remove_device(bus, vd->num, true);
 }
 
 static bool va_bus_any_detached(struct va_bus *bus)
@@ -456,7 +483,24 @@ static void va_bus_remove_all(struct va_bus *bus)
 	unsigned long num;
 
 	xa_for_each(&bus->vdevs, num, vd)
-		va_bus_remove_device(bus, num);
+		va_bus_remove_device(bus, num, false);
+}
+
+/* Remove the devices still detached resume_ms after the loss. */
+static void va_bus_expire_detached(struct va_bus *bus)
+{
+	struct va_vdev *vd;
+	unsigned long num;
+
+	if (!va_resume_ms || !va_bus_any_detached(bus) ||
+	    !time_after(jiffies, bus->lost_at + msecs_to_jiffies(va_resume_ms)))
+		return;
+	dev_warn(&bus->dev,
+		 "back-end domain %u port %#x did not take its devices back within %u ms: removing them\n",
+		 bus->be_domid, bus->be_port, va_resume_ms);
+	xa_for_each(&bus->vdevs, num, vd)
+		if (READ_ONCE(vd->detached))
+			va_bus_remove_device(bus, num, true);
 }
 
 /* GET_DEVICES: register what is new, remove what has gone. */
@@ -507,7 +551,7 @@ static int va_bus_enumerate(struct va_bus *bus)
 
 	xa_for_each(&bus->vdevs, num, vd) {
 		if (!test_bit(num, present))
-			va_bus_remove_device(bus, num);
+			va_bus_remove_device(bus, num, true);
 		else if (READ_ONCE(vd->detached))
 			va_bus_resume_device(bus, vd);
 	}
@@ -534,7 +578,7 @@ static void va_bus_hotplug(struct va_bus *bus)
 	spin_unlock_irq(&bus->lock);
 
 	for_each_set_bit(num, removed, VIRTIO_ARGO_MAX_DEVICES)
-		va_bus_remove_device(bus, num);
+		va_bus_remove_device(bus, num, true);
 	for_each_set_bit(num, added, VIRTIO_ARGO_MAX_DEVICES)
 		va_bus_add_device(bus, num);
 	xa_for_each(&bus->vdevs, num, vd)
@@ -667,24 +711,23 @@ static void va_manage_work(struct work_struct *work)
 	state = READ_ONCE(bus->state);
 	switch (state) {
 	case VA_CLOSED:
-		if (va_resume_ms && va_bus_any_detached(bus) &&
-		    time_after(jiffies, bus->lost_at +
-			       msecs_to_jiffies(va_resume_ms))) {
-			dev_warn(&bus->dev,
-				 "back-end domain %u port %#x not back within %u ms: removing its devices\n",
-				 bus->be_domid, bus->be_port, va_resume_ms);
-			va_bus_remove_all(bus);
-		}
+		va_bus_expire_detached(bus);
 		next = va_bus_hello(bus);
 		if (READ_ONCE(bus->state) == VA_CONNECTED)
 			next = 1;
 		break;
 	case VA_CONNECTED:
 		if (bus->rescan) {
+			int ret;
+
 			bus->rescan = false;
-			if (va_bus_enumerate(bus) == -EPROTO)
+			ret = va_bus_enumerate(bus);
+			if (ret == -EPROTO)
 				va_bus_lost(bus, "bad device list");
+			else if (ret)
+				bus->rescan = true;	/* again next time */
 		}
+		va_bus_expire_detached(bus);
 		va_bus_hotplug(bus);
 		va_ctrl_expire(bus, false);
 		va_bus_keepalive(bus);
@@ -697,9 +740,11 @@ static void va_manage_work(struct work_struct *work)
 		 * (virtio_argo_resume.c), unless there can be none.
 		 */
 		va_tx_drop_all(bus);
+		/* resume_ms counts from the first loss, not from the last. */
+		if (!va_bus_any_detached(bus))
+			bus->lost_at = jiffies;
 		xa_for_each(&bus->vdevs, num, vd)
 			va_vdev_detach(vd);
-		bus->lost_at = jiffies;
 		if (bus->xsm_denied)
 			va_bus_remove_all(bus);
 		va_ctrl_expire(bus, true);
@@ -715,6 +760,12 @@ static void va_manage_work(struct work_struct *work)
 	default:
 		break;
 	}
+	/*
+	 * Refused for good (version, policy): no connection will ever take
+	 * the devices over, and their requests must not wait for one.
+	 */
+	if (READ_ONCE(bus->state) == VA_FAILED && !xa_empty(&bus->vdevs))
+		va_bus_remove_all(bus);
 	if (next && READ_ONCE(bus->state) != VA_CLOSING)
 		mod_delayed_work(system_wq, &bus->manage_work,
 				 msecs_to_jiffies(next));

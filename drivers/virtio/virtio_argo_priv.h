@@ -292,6 +292,7 @@ void va_tx_queue_ctrl(struct va_bus *bus, struct va_ctrl *c);
 void va_tx_unqueue_ctrl(struct va_bus *bus, struct va_ctrl *c);
 void va_tx_quiesce(struct va_vdev *vd);
 void va_tx_quiesce_pending(struct va_vdev *vd);
+void va_tx_forget_locked(struct va_vdev *vd);
 void va_tx_drop_all(struct va_bus *bus);
 int va_tx_post_oneway(struct va_bus *bus, const void *frame, u32 len);
 

@@ -119,6 +119,32 @@ static int va_resume_setup(struct va_vdev *vd, u8 status, u64 drv)
 	return ret;
 }
 
+/* Do the chains in flight fit the new back-end's limit? */
+static bool va_resume_chains_fit(struct va_vdev *vd)
+{
+	u32 max = vd->bus->max_chain;
+	unsigned long flags;
+	unsigned int i;
+	bool fit = true;
+	u16 h;
+
+	spin_lock_irqsave(&vd->cb_lock, flags);
+	for (i = 0; fit && i < vd->nvqs; i++) {
+		struct va_vq *vvq = vd->vqs[i];
+
+		for (h = 0; vvq && h < vvq->num; h++) {
+			const struct va_chain *c = &vvq->chains[h];
+
+			if (c->in_flight && (c->out_len > max || c->in_len > max)) {
+				fit = false;
+				break;
+			}
+		}
+	}
+	spin_unlock_irqrestore(&vd->cb_lock, flags);
+	return fit;
+}
+
 /* Mark every chain in flight to be sent again; the device is attached. */
 static unsigned int va_resume_chains(struct va_vdev *vd)
 {
@@ -162,8 +188,10 @@ static unsigned int va_resume_chains(struct va_vdev *vd)
  * Return: 0 if the device is attached again and its chains in flight are
  * on their way, else a negative errno and the device stays detached (to
  * be removed): -ESTALE if the driver had given up on it, -ENODEV if the
- * back-end now offers another device or fewer features, -EOPNOTSUPP if
- * its requests are not safe to send twice.
+ * back-end now offers another device or fewer features, -E2BIG if a
+ * chain in flight exceeds its max_chain, -EOPNOTSUPP if the device's
+ * requests are not safe to send twice; other errors (-ENOTCONN,
+ * -ETIMEDOUT, -ENOMEM) are worth another try.
  */
 int va_vdev_resume(struct va_vdev *vd)
 {
@@ -192,6 +220,10 @@ int va_vdev_resume(struct va_vdev *vd)
 	    info.config_size != vd->info.config_size ||
 	    info.max_virtqueues < vd->nvqs || (drv & ~features))
 		return -ENODEV;
+
+	/* A chain the new instance would refuse would break the device. */
+	if (!va_resume_chains_fit(vd))
+		return -E2BIG;
 
 	config = kzalloc(info.config_size ?: 1, GFP_KERNEL);
 	if (!config)
@@ -303,6 +335,11 @@ void va_vdev_fail(struct va_vdev *vd)
 	spin_lock_irqsave(&vd->cb_lock, flags);
 	spin_lock(&vd->bus->tx_lock);
 	vd->failing = true;
+	/*
+	 * A message built from its buffers and not yet sent (-EAGAIN) must
+	 * not go out once the driver has them back.
+	 */
+	va_tx_forget_locked(vd);
 	for (i = 0; i < vd->nvqs; i++)
 		if (vd->vqs[i])
 			va_vdev_fail_chains(vd->vqs[i]);

@@ -443,11 +443,25 @@ void va_tx_quiesce_pending(struct va_vdev *vd)
 	unsigned long flags;
 
 	spin_lock_irqsave(&bus->tx_lock, flags);
+	va_tx_forget_locked(vd);
+	spin_unlock_irqrestore(&bus->tx_lock, flags);
+}
+
+/**
+ * va_tx_forget_locked() - drop what is built but unsent for a device
+ * @vd: the device
+ *
+ * As va_tx_quiesce_pending(), with the bus's tx_lock already held.
+ */
+void va_tx_forget_locked(struct va_vdev *vd)
+{
+	struct va_bus *bus = vd->bus;
+
+	lockdep_assert_held(&bus->tx_lock);
 	if (bus->pend_vd == vd)
 		va_tx_clear_pending(bus);
 	if (bus->cur_vq && bus->cur_vq->vd == vd)
 		bus->cur_vq = NULL;
-	spin_unlock_irqrestore(&bus->tx_lock, flags);
 }
 
 /**
