@@ -139,7 +139,8 @@ static void tap_failed(struct net *n, const char *what, int err)
 	n->tap_dead = true;
 	dev_info(n->dev, "tap %s: %s: %s; link down", n->tap.name, what,
 		 strerror(err));
-	vab_watch_events(n->tap.fd, 0);
+	/* poll() reports POLLERR on a detached tap whatever it is asked. */
+	vab_unwatch(n->tap.fd);
 	st = get16(n->dev->config + 6) & ~VIRTIO_NET_S_LINK_UP;
 	put16(n->dev->config + 6, st);
 	vab_config_changed(n->dev, 6, 2);
@@ -408,6 +409,11 @@ static void tap_ready(void *arg, int fd, short revents)
 
 	(void)fd;
 	n->in_callback = true;
+	/* The tap was deleted: it stays in error, and would spin the loop. */
+	if (revents & (POLLERR | POLLNVAL))
+		tap_failed(n, "poll", EIO);
+	if (n->tap_dead)
+		revents = 0;
 	if (revents & POLLOUT)
 		tx_flush(n);
 	if (revents & (POLLIN | POLLERR | POLLHUP))
