@@ -57,6 +57,12 @@ struct console {
 	u8 obuf[CON_OBUF];
 	u32 olen;
 	unsigned long dropped;
+	/*
+	 * A completion can end the connection, and so this instance, while
+	 * host_ready() still loops: destroy() then leaves the freeing to it.
+	 */
+	bool in_callback;
+	bool destroyed;
 };
 
 static const char *console_check_arg(const char *arg)
@@ -149,8 +155,8 @@ static void read_input(struct console *con)
 	ssize_t n;
 	u32 want;
 
-	while ((ch = con->rx) && !vab_dev_congested(con->dev) &&
-	       con->host_fd >= 0) {
+	while (!con->destroyed && (ch = con->rx) &&
+	       !vab_dev_congested(con->dev) && con->host_fd >= 0) {
 		want = ch->in_len < sizeof(buf) ? ch->in_len : sizeof(buf);
 		n = read(con->host_fd, buf, want);
 		if (n < 0 && errno == EINTR)
@@ -176,10 +182,17 @@ static void host_ready(void *arg, int fd, short revents)
 	struct console *con = arg;
 
 	(void)fd;
+	con->in_callback = true;
 	if (revents & POLLOUT)
 		flush_output(con);
-	if (con->host_fd >= 0 && (revents & (POLLIN | POLLHUP | POLLERR)))
+	if (!con->destroyed && con->host_fd >= 0 &&
+	    (revents & (POLLIN | POLLHUP | POLLERR)))
 		read_input(con);
+	con->in_callback = false;
+	if (con->destroyed) {
+		free(con);
+		return;
+	}
 	update_events(con);
 }
 
@@ -330,8 +343,10 @@ static void console_destroy(struct vab_dev *dev)
 			 con->dropped);
 	free(con->link);
 	free(con->sock_path);
-	free(con);
 	dev->priv = NULL;
+	con->destroyed = true;
+	if (!con->in_callback)
+		free(con);
 }
 
 static int console_create(struct vab_dev *dev)
@@ -380,9 +395,10 @@ static void console_chain(struct vab_dev *dev, struct vab_chain *ch)
 		}
 		memcpy(con->obuf + con->olen, ch->out, n);
 		con->olen += n;
-		vab_complete(ch, NULL, 0);
 		flush_output(con);
 		update_events(con);
+		/* Last: a completion may end the connection, and con with it. */
+		vab_complete(ch, NULL, 0);
 		return;
 	}
 	if (!ch->in_len) {
