@@ -218,32 +218,6 @@ static const char *blk_check_arg(const char *arg)
 	return why;
 }
 
-/* tmpl with %d -> domid, %p -> port, %% -> %. */
-static char *blk_expand(struct vab_dev *dev, const char *tmpl)
-{
-	/* Two characters become at most ten: six times is always enough. */
-	char *out = malloc(strlen(tmpl) * 6 + 1), *o = out;
-	const char *t;
-
-	if (!out)
-		return NULL;
-	for (t = tmpl; *t; t++) {
-		if (*t != '%' || !t[1]) {
-			*o++ = *t;
-			continue;
-		}
-		t++;
-		if (*t == 'd')
-			o += sprintf(o, "%u", dev->conn->domid);
-		else if (*t == 'p')
-			o += sprintf(o, "%u", dev->conn->port);
-		else
-			*o++ = *t;
-	}
-	*o = 0;
-	return out;
-}
-
 /* ---- the backing store (workers, or the loop when inline) ---- */
 
 static int rw_full(struct blk *b, bool write, u8 *buf, u32 len, u64 off)
@@ -866,8 +840,8 @@ static int blk_create(struct vab_dev *dev)
 	b->dev = dev;
 	b->ro = cfg.ro;
 	dev->priv = b;
-	b->path = blk_expand(dev, cfg.file);
-	serial = cfg.serial ? blk_expand(dev, cfg.serial) : NULL;
+	b->path = vab_expand(dev, cfg.file);
+	serial = cfg.serial ? vab_expand(dev, cfg.serial) : NULL;
 	if (!b->path || (cfg.serial && !serial)) {
 		rc = -ENOMEM;
 		goto fail;

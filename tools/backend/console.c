@@ -81,32 +81,6 @@ static const char *console_check_arg(const char *arg)
 	return "expected pty, pty=LINK or socket=PATH";
 }
 
-/* path with %d -> domid, %p -> port, %% -> %. */
-static char *expand(struct vab_dev *dev, const char *tmpl)
-{
-	/* Two characters become at most ten: six times is always enough. */
-	char *out = malloc(strlen(tmpl) * 6 + 1), *o = out;
-	const char *t;
-
-	if (!out)
-		return NULL;
-	for (t = tmpl; *t; t++) {
-		if (*t != '%' || !t[1]) {
-			*o++ = *t;
-			continue;
-		}
-		t++;
-		if (*t == 'd')
-			o += sprintf(o, "%u", dev->conn->domid);
-		else if (*t == 'p')
-			o += sprintf(o, "%u", dev->conn->port);
-		else
-			*o++ = *t;
-	}
-	*o = 0;
-	return out;
-}
-
 static void update_events(struct console *con)
 {
 	short ev = 0;
@@ -248,7 +222,7 @@ static int open_pty(struct console *con, const char *link_tmpl)
 		return rc;
 	con->host_fd = con->master;
 	if (link_tmpl) {
-		con->link = expand(con->dev, link_tmpl);
+		con->link = vab_expand(con->dev, link_tmpl);
 		if (!con->link)
 			return -ENOMEM;
 		unlink(con->link);
@@ -272,7 +246,7 @@ static int open_socket(struct console *con, const char *tmpl)
 	struct stat st;
 	int rc;
 
-	con->sock_path = expand(con->dev, tmpl);
+	con->sock_path = vab_expand(con->dev, tmpl);
 	if (!con->sock_path)
 		return -ENOMEM;
 	if (strlen(con->sock_path) >= sizeof(sa.sun_path))

@@ -6,6 +6,7 @@
  * device as it was (the spec's atomic requests).
  */
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -112,6 +113,31 @@ void dev_fini(struct vab_dev *d)
 	free(d->config);
 	free(d->vqs);
 	d->ops = NULL;
+}
+
+char *vab_expand(struct vab_dev *dev, const char *tmpl)
+{
+	/* Two characters become at most ten: six times is always enough. */
+	char *out = malloc(strlen(tmpl) * 6 + 1), *o = out;
+	const char *t;
+
+	if (!out)
+		return NULL;
+	for (t = tmpl; *t; t++) {
+		if (*t != '%' || !t[1]) {
+			*o++ = *t;
+			continue;
+		}
+		t++;
+		if (*t == 'd')
+			o += sprintf(o, "%u", dev->conn->domid);
+		else if (*t == 'p')
+			o += sprintf(o, "%u", dev->conn->port);
+		else
+			*o++ = *t;
+	}
+	*o = 0;
+	return out;
 }
 
 bool vab_dev_live(struct vab_dev *d)

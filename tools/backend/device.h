@@ -107,6 +107,12 @@ bool vab_dev_congested(struct vab_dev *dev);
 /* Is DATA flowing (DRIVER_OK and not FAILED)? */
 bool vab_dev_live(struct vab_dev *dev);
 
+/*
+ * A copy of tmpl (a path, a serial number) with %d -> the guest's domid,
+ * %p -> its port, %% -> %; malloc()ed, NULL without memory.
+ */
+char *vab_expand(struct vab_dev *dev, const char *tmpl);
+
 /* Logging with the connection's domid:port and the device number. */
 void __printf(2, 3) dev_info(struct vab_dev *dev, const char *fmt, ...);
 void __printf(2, 3) dev_dbg(struct vab_dev *dev, const char *fmt, ...);

@@ -64,6 +64,8 @@ struct vab_result {
 
 double vab_now(void);
 /* Connect to the server at HOST (dotted quad) and say what for; -1 on error. */
+/* write() all of buf, through EINTR and short writes: 0 or -1. */
+int full_write(int fd, const void *buf, size_t len);
 int vab_dial(const char *host, enum vab_mode mode, unsigned int size);
 void vab_counters_read(struct vab_counters *c);
 

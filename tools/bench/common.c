@@ -131,7 +131,7 @@ void vab_counters_read(struct vab_counters *c)
 	closedir(d);
 }
 
-static int full_write(int fd, const void *buf, size_t len)
+int full_write(int fd, const void *buf, size_t len)
 {
 	const char *p = buf;
 	ssize_t n;

@@ -51,23 +51,6 @@ static int read_full(int fd, void *buf, size_t len)
 	return 0;
 }
 
-static int write_full(int fd, const void *buf, size_t len)
-{
-	const char *p = buf;
-	ssize_t n;
-
-	while (len) {
-		n = write(fd, p, len);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			return -1;
-		p += n;
-		len -= n;
-	}
-	return 0;
-}
-
 static void nodelay(int fd)
 {
 	int one = 1;
@@ -84,12 +67,12 @@ static void serve_cpu(int fd)
 	char c;
 
 	vab_counters_read(&a);
-	if (write_full(fd, "B", 1) || read_full(fd, &c, 1))
+	if (full_write(fd, "B", 1) || read_full(fd, &c, 1))
 		return;
 	vab_counters_read(&b);
 	snprintf(line, sizeof(line), "%llu %llu %d\n", b.busy - a.busy,
 		 b.total - a.total, b.ncpu ? b.ncpu : 1);
-	write_full(fd, line, strlen(line));
+	full_write(fd, line, strlen(line));
 }
 
 static void serve(int fd)
@@ -119,15 +102,15 @@ static void serve(int fd)
 		while ((n = read(fd, buf, size)) > 0 || (n < 0 && errno == EINTR))
 			count += n > 0 ? n : 0;
 		be = htobe64(count);
-		write_full(fd, &be, sizeof(be));
+		full_write(fd, &be, sizeof(be));
 		break;
 	case VAB_SOURCE:
-		while (!write_full(fd, buf, size))
+		while (!full_write(fd, buf, size))
 			;
 		break;
 	case VAB_ECHO:
 		nodelay(fd);
-		while (!read_full(fd, buf, size) && !write_full(fd, buf, size))
+		while (!read_full(fd, buf, size) && !full_write(fd, buf, size))
 			;
 		break;
 	}
@@ -193,7 +176,7 @@ static int do_send(int fd, const struct net_opts *o, char *buf,
 	uint64_t be;
 
 	while (vab_now() < end) {
-		if (write_full(fd, buf, o->size))
+		if (full_write(fd, buf, o->size))
 			return -1;
 		r->ops++;
 	}
@@ -232,7 +215,7 @@ static int do_rr(int fd, const struct net_opts *o, char *buf,
 	nodelay(fd);
 	while (t1 < end) {
 		t0 = vab_now();
-		if (write_full(fd, buf, o->size) || read_full(fd, buf, o->size))
+		if (full_write(fd, buf, o->size) || read_full(fd, buf, o->size))
 			return -1;
 		t1 = vab_now();
 		if (r->nlat < MAX_LAT)
