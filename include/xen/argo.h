@@ -101,6 +101,7 @@ struct argo_ring *argo_ring_open(const struct argo_ring_config *cfg);
 void argo_ring_close(struct argo_ring *ring);
 int argo_ring_reregister(struct argo_ring *ring, u16 partner);
 u32 argo_ring_max_payload(const struct argo_ring *ring);
+int argo_ring_set_sender_max(struct argo_ring *ring, u32 max);
 u32 argo_ring_port(const struct argo_ring *ring);
 bool argo_ring_has_data(const struct argo_ring *ring);
 

@@ -654,9 +654,95 @@ static void argo_rb_stream_test(struct kunit *test)
 	sim_run(test, 65472, 2000, 6, false);
 }
 
+/*
+ * Notify only when a sender may wait: one sender, told to send at most
+ * @max bytes, writes while Xen lets it; refused, it waits until a notify
+ * finds room for its message (Xen's pending list). The reader drains in
+ * bursts and notifies when argo_rb_sender_may_wait() says so. A skipped
+ * notify while the sender waits would be a lost wakeup: never allowed.
+ *
+ * Return: the number of notifies skipped.
+ */
+static u32 notify_run(struct kunit *test, u32 len, u32 max, u64 seed)
+{
+	u32 nslots = len / XEN_ARGO_MSG_SLOT_SIZE, head = 0, tail = 0;
+	u32 rx = 0, tx = 0, sent = 0, got = 0, waits = 0, skipped = 0;
+	u32 want = 0, i, *fifo;
+	struct rnd_state rnd;
+	bool waiting = false;
+
+	fifo = kunit_kmalloc_array(test, nslots, sizeof(u32), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, fifo);
+	prandom_seed_state(&rnd, seed);
+	while (got < 4000) {
+		u32 space = rx > tx ? rx - tx : len - tx + rx;
+
+		if (!waiting && sent < 4000 && prandom_u32_state(&rnd) % 3) {
+			u32 r = prandom_u32_state(&rnd);
+			u32 plen = r % 4 ? r % (max / 4 + 1) : max - r % 16;
+
+			if (!xen_fits(plen, space)) {
+				waiting = true;
+				want = plen;
+				waits++;
+				continue;
+			}
+			fifo[tail++ % nslots] = plen;
+			tx = argo_rb_advance(tx, plen + ARGO_MSG_HDR_SIZE, len);
+			sent++;
+		} else if (head != tail) {
+			u32 rx_start = rx, n = 1 + prandom_u32_state(&rnd) % 4;
+
+			for (i = 0; i < n && head != tail; i++, got++)
+				rx = argo_rb_advance(rx, fifo[head++ % nslots] +
+						     ARGO_MSG_HDR_SIZE, len);
+			if (!argo_rb_sender_may_wait(rx_start, tx, len, max)) {
+				KUNIT_ASSERT_FALSE_MSG(test, waiting,
+						       "len %u max %u: notify skipped while a sender waits for %u bytes",
+						       len, max, want);
+				skipped++;
+				continue;
+			}
+			space = rx > tx ? rx - tx : len - tx + rx;
+			if (waiting && xen_fits(want, space))
+				waiting = false;	/* woken; retries */
+		} else {
+			/* Empty and still refused: the sender's own bug. */
+			KUNIT_ASSERT_FALSE(test, waiting);
+			if (sent == 4000)
+				break;
+		}
+	}
+	KUNIT_EXPECT_EQ(test, got, 4000U);
+	KUNIT_EXPECT_GT_MSG(test, waits, 0U, "len %u max %u", len, max);
+	kunit_info(test, "len %u max %u: %u waits, %u of the drains skipped notify\n",
+		   len, max, waits, skipped);
+	return skipped;
+}
+
+static void argo_rb_notify_test(struct kunit *test)
+{
+	/* Told nothing, the driver must notify after every drain. */
+	KUNIT_EXPECT_EQ(test, notify_run(test, 4128, 4096, 1), 0U);
+	KUNIT_EXPECT_EQ(test, notify_run(test, 65472, 65440, 2), 0U);
+	/* Told less than the ring holds, it may skip, but never wrongly. */
+	KUNIT_EXPECT_GT(test, notify_run(test, 65472, 16384, 3), 0U);
+	KUNIT_EXPECT_GT(test, notify_run(test, 1048512, 262144, 4), 0U);
+	KUNIT_EXPECT_GT(test, notify_run(test, 4128, 1000, 5), 0U);
+
+	/* The edges: room for exactly the largest message, and a slot less. */
+	KUNIT_EXPECT_FALSE(test, argo_rb_sender_may_wait(0, 0, 1024, 992));
+	KUNIT_EXPECT_TRUE(test, argo_rb_sender_may_wait(0, 16, 1024, 992));
+	KUNIT_EXPECT_FALSE(test, argo_rb_sender_may_wait(512, 0, 1024, 480));
+	KUNIT_EXPECT_TRUE(test, argo_rb_sender_may_wait(512, 0, 1024, 481));
+	/* Offsets Xen would never write: always notify. */
+	KUNIT_EXPECT_TRUE(test, argo_rb_sender_may_wait(0, 1024, 1024, 16));
+}
+
 static struct kunit_case xen_argo_ringbuf_cases[] = {
 	KUNIT_CASE(argo_rb_constants_test),
 	KUNIT_CASE_PARAM(argo_rb_len_valid_test, len_valid_gen_params),
+	KUNIT_CASE(argo_rb_notify_test),
 	KUNIT_CASE_PARAM(argo_rb_npages_test, npages_gen_params),
 	KUNIT_CASE(argo_rb_max_payload_test),
 	KUNIT_CASE(argo_rb_used_test),

@@ -27,6 +27,7 @@ struct argo_ring_stats {
 	atomic64_t tx_eagain;
 	atomic64_t tx_errors;
 	atomic64_t dispatches;
+	atomic64_t notify_skipped;	/* drains no sender can wait for */
 };
 
 /* argo_ring.flags bits */
@@ -43,6 +44,7 @@ struct argo_ring {
 	u32 len;
 	u32 port;
 	u16 partner;
+	u32 sender_max;			/* largest payload senders send */
 	unsigned long flags;
 	const struct argo_ring_ops *ops;
 	void *priv;

@@ -35,17 +35,18 @@ static int argo_rings_show(struct seq_file *s, void *unused)
 {
 	struct argo_ring *ring;
 
-	seq_puts(s, "port       partner len      rx_msgs rx_bytes rx_bad tx_msgs tx_bytes tx_eagain tx_errors dispatches name\n");
+	seq_puts(s, "port       partner len      rx_msgs rx_bytes rx_bad tx_msgs tx_bytes tx_eagain tx_errors dispatches notify_skipped name\n");
 	rcu_read_lock();
 	list_for_each_entry_rcu(ring, &argo_rings, node)
-		seq_printf(s, "%#-10x %-7u %-8u %lld %lld %lld %lld %lld %lld %lld %lld %s\n",
+		seq_printf(s, "%#-10x %-7u %-8u %lld %lld %lld %lld %lld %lld %lld %lld %lld %s\n",
 			   ring->port, READ_ONCE(ring->partner), ring->len,
 			   ARGO_RSTAT(ring, rx_msgs), ARGO_RSTAT(ring, rx_bytes),
 			   ARGO_RSTAT(ring, rx_bad), ARGO_RSTAT(ring, tx_msgs),
 			   ARGO_RSTAT(ring, tx_bytes),
 			   ARGO_RSTAT(ring, tx_eagain),
 			   ARGO_RSTAT(ring, tx_errors),
-			   ARGO_RSTAT(ring, dispatches), ring->name);
+			   ARGO_RSTAT(ring, dispatches),
+			   ARGO_RSTAT(ring, notify_skipped), ring->name);
 	rcu_read_unlock();
 	return 0;
 }

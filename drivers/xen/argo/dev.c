@@ -86,11 +86,12 @@ static long argo_dev_bind(struct argo_file *af, struct argo_bind __user *ub)
 	};
 	struct argo_ring *ring;
 	struct argo_bind b;
+	u32 sender_max;
 	long ret;
 
 	if (copy_from_user(&b, ub, sizeof(b)))
 		return -EFAULT;
-	if (b.flags) {
+	if (b.flags & ~ARGO_BIND_F_SENDER_MAX) {
 		pr_notice_ratelimited("bind: unknown flags %#x\n", b.flags);
 		return -EINVAL;
 	}
@@ -103,7 +104,14 @@ static long argo_dev_bind(struct argo_file *af, struct argo_bind __user *ub)
 				      ARGO_RING_LEN_MAX);
 		return -EINVAL;
 	}
+	sender_max = b.max_payload;
 	b.max_payload = argo_ring_max_payload_for_len(cfg.len);
+	if ((b.flags & ARGO_BIND_F_SENDER_MAX) &&
+	    (!sender_max || sender_max > b.max_payload)) {
+		pr_notice_ratelimited("bind: sender max_payload %u invalid: need 1 .. %u\n",
+				      sender_max, b.max_payload);
+		return -EINVAL;
+	}
 	/* Fail before binding rather than bind and fail. */
 	if (put_user(b.max_payload, &ub->max_payload))
 		return -EFAULT;
@@ -124,6 +132,8 @@ static long argo_dev_bind(struct argo_file *af, struct argo_bind __user *ub)
 		ret = PTR_ERR(ring);
 		goto out_dec;
 	}
+	if (b.flags & ARGO_BIND_F_SENDER_MAX)
+		argo_ring_set_sender_max(ring, sender_max);
 	/* Publish the ring only when it is fully set up. */
 	smp_store_release(&af->ring, ring);
 	mutex_unlock(&af->state_lock);

@@ -114,6 +114,7 @@ struct argo_ring *argo_ring_open(const struct argo_ring_config *cfg)
 	if (!ring)
 		return ERR_PTR(-ENOMEM);
 	ring->len = cfg->len;
+	ring->sender_max = argo_rb_max_payload(cfg->len);
 	ring->npages = argo_rb_npages(cfg->len);
 	ring->port = cfg->port;
 	ring->partner = cfg->partner;
@@ -248,6 +249,30 @@ u32 argo_ring_max_payload(const struct argo_ring *ring)
 EXPORT_SYMBOL_GPL(argo_ring_max_payload);
 
 /**
+ * argo_ring_set_sender_max() - the largest message senders will send
+ * @ring: the ring
+ * @max: the largest payload the ring's senders were told they may send,
+ *	 at most argo_ring_max_payload()
+ *
+ * By default every drain of the ring ends with a notify hypercall, so that
+ * Xen wakes senders that found the ring full. A protocol that tells its
+ * peers to send less than the ring holds (virtio-argo's max_msg) lets the
+ * drains skip the notify when the ring had room for the largest message
+ * anyway. A peer that sends more than @max may then wait until a later
+ * drain notifies: only a peer that breaks the protocol is slowed down.
+ *
+ * Return: 0, or -EINVAL if @max is 0 or larger than the ring's limit.
+ */
+int argo_ring_set_sender_max(struct argo_ring *ring, u32 max)
+{
+	if (!max || max > argo_rb_max_payload(ring->len))
+		return -EINVAL;
+	WRITE_ONCE(ring->sender_max, max);
+	return 0;
+}
+EXPORT_SYMBOL_GPL(argo_ring_set_sender_max);
+
+/**
  * argo_ring_port() - the port a ring receives on
  * @ring: the ring
  *
@@ -300,7 +325,8 @@ static u32 argo_ring_discard(struct argo_ring *ring, u32 rx, u32 tx, int err)
  * @budget: the most messages to hand to @fn
  *
  * Messages @fn consumes are released to Xen, and senders waiting for space
- * are woken with one notify per call. Calls for one ring must not overlap
+ * are woken with one notify per call (none when no sender can be waiting,
+ * see argo_ring_set_sender_max()). Calls for one ring must not overlap
  * (-EBUSY if they do). May be called from the data_ready callback; sleeps
  * only if @fn does.
  *
@@ -314,7 +340,7 @@ int argo_ring_recv(struct argo_ring *ring, argo_recv_fn fn, void *arg,
 	struct xen_argo_ring_message_header hdr;
 	unsigned int done = 0;
 	bool moved = false;
-	u32 rx, tx;
+	u32 rx, tx, rx_start;
 	int ret = 0;
 
 	if (test_and_set_bit_lock(ARGO_RING_RX_BUSY, &ring->flags))
@@ -325,6 +351,7 @@ int argo_ring_recv(struct argo_ring *ring, argo_recv_fn fn, void *arg,
 	}
 
 	rx = READ_ONCE(shared->rx_ptr);
+	rx_start = rx;
 	while (done < budget) {
 		struct argo_msg msg;
 		int action;
@@ -378,9 +405,23 @@ int argo_ring_recv(struct argo_ring *ring, argo_recv_fn fn, void *arg,
 			break;
 	}
 
-	/* Only notify wakes senders that found this ring full. */
-	if (done || moved)
+	/*
+	 * Only notify wakes senders that found this ring full. The writer
+	 * is read after the last store of rx_ptr (hence the full barrier):
+	 * a sender refused before that store saw at most the room seen here.
+	 */
+	if (moved) {
 		argo_hc_notify(NULL);
+	} else if (done) {
+		/* Order the last rx_ptr store before this read of tx_ptr. */
+		smp_mb();
+		tx = READ_ONCE(shared->tx_ptr);
+		if (argo_rb_sender_may_wait(rx_start, tx, ring->len,
+					    READ_ONCE(ring->sender_max)))
+			argo_hc_notify(NULL);
+		else
+			atomic64_inc(&ring->stats.notify_skipped);
+	}
 out:
 	clear_bit_unlock(ARGO_RING_RX_BUSY, &ring->flags);
 	return ret < 0 ? ret : done;

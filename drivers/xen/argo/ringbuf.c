@@ -85,6 +85,36 @@ u32 argo_rb_advance(u32 rx, u32 msg_len, u32 len)
 }
 
 /**
+ * argo_rb_sender_may_wait() - may a sender have found the ring full?
+ * @rx: reader offset before a drain
+ * @tx: writer offset, read after the drain's new reader offset was stored
+ * @len: ring length
+ * @max: largest payload the ring's senders send
+ *
+ * Xen refuses a payload of p bytes when the free space is no more than
+ * p rounded up to a slot plus a header, and then waits for the reader's
+ * notify before it tells the sender to try again. The writer only moves
+ * towards the reader, so the free space seen from @rx with this @tx is at
+ * most what any sender refused since the reader last stored @rx saw: if
+ * even the largest payload would have fitted into it, nobody was refused.
+ *
+ * Return: false only if no sender can be waiting for space freed by the
+ * drain (the reader need not notify).
+ */
+bool argo_rb_sender_may_wait(u32 rx, u32 tx, u32 len, u32 max)
+{
+	u64 room;
+
+	/* A corrupt header: do what is always safe. */
+	if (rx >= len || tx >= len)
+		return true;
+	room = len - argo_rb_used(rx, tx, len);
+
+	return room <= ALIGN((u64)max, XEN_ARGO_MSG_SLOT_SIZE) +
+		       ARGO_MSG_HDR_SIZE;
+}
+
+/**
  * argo_rb_peek() - validate and read the header of the next message
  * @ring: start of the ring's data area
  * @len: ring length

@@ -30,6 +30,7 @@ unsigned int argo_rb_npages(u32 len);
 u32 argo_rb_max_payload(u32 len);
 u32 argo_rb_used(u32 rx, u32 tx, u32 len);
 u32 argo_rb_advance(u32 rx, u32 msg_len, u32 len);
+bool argo_rb_sender_may_wait(u32 rx, u32 tx, u32 len, u32 max);
 int argo_rb_peek(const void *ring, u32 len, u32 rx, u32 tx,
 		 struct xen_argo_ring_message_header *hdr);
 unsigned int argo_rb_segments(u32 len, u32 rx, u32 off, u32 count,

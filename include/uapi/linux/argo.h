@@ -21,6 +21,9 @@
 #define ARGO_RING_LEN_MAX	0xffffc0
 /* Largest payload a ring of len bytes accepts. */
 #define ARGO_RING_MAX_PAYLOAD(len)	((len) - 32)
+/* struct argo_bind.flags: max_payload is an input too. */
+#define ARGO_BIND_F_SENDER_MAX	0x0001
+
 /* At most this many iovecs in one ARGO_IOC_SENDV. */
 #define ARGO_MAX_IOV		8
 
@@ -28,9 +31,12 @@
  * struct argo_bind - ARGO_IOC_BIND: register this descriptor's ring
  * @port: local port to receive on
  * @partner: the one domain allowed to send, or ARGO_DOMID_ANY
- * @flags: must be 0
+ * @flags: 0 or ARGO_BIND_F_SENDER_MAX
  * @ring_len: ring length in bytes; 0 picks the module's default_ring_len
- * @max_payload: out: largest message the ring accepts
+ * @max_payload: out: largest message the ring accepts; in, with
+ *	ARGO_BIND_F_SENDER_MAX: the largest message the ring's senders send
+ *	(the driver then skips the notify hypercall after a receive when no
+ *	sender can have found the ring full)
  */
 struct argo_bind {
 	__u32 port;
