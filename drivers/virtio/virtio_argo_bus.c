@@ -601,7 +601,7 @@ static unsigned int va_bus_hello(struct va_bus *bus)
 		.version_min = cpu_to_le16(VIRTIO_ARGO_VERSION),
 		.version_max = cpu_to_le16(VIRTIO_ARGO_VERSION),
 		.features = 0,
-		.max_msg = cpu_to_le32(argo_ring_max_payload(bus->ring)),
+		.max_msg = cpu_to_le32(bus->max_msg),
 	};
 	struct {
 		struct virtio_argo_hdr hdr;
@@ -778,9 +778,10 @@ static int va_stats_show(struct seq_file *m, void *v)
 	struct va_bus *bus = m->private;
 	const struct va_stats *st = &bus->stats;
 
-	seq_printf(m, "tx_msgs %lld\ntx_bytes %lld\ntx_eagain %lld\n",
+	seq_printf(m, "tx_msgs %lld\ntx_bytes %lld\ntx_eagain %lld\ntx_copied %lld\n",
 		   atomic64_read(&st->tx_msgs), atomic64_read(&st->tx_bytes),
-		   atomic64_read(&st->tx_eagain));
+		   atomic64_read(&st->tx_eagain),
+		   atomic64_read(&st->tx_copied));
 	seq_printf(m, "rx_msgs %lld\nrx_bytes %lld\n",
 		   atomic64_read(&st->rx_msgs), atomic64_read(&st->rx_bytes));
 	seq_printf(m, "chains %lld\ncompletions %lld\n",
@@ -828,6 +829,7 @@ static void va_bus_release(struct device *dev)
 
 	ida_free(&va_bus_ida, bus->id);
 	kfree(bus->rx_frame);
+	kvfree(bus->bounce);
 	kfree(bus);
 }
 
@@ -873,6 +875,9 @@ static int va_bus_open_ring(struct va_bus *bus)
 	}
 	bus->port = cfg.port;
 	bus->ring = ring;
+	bus->max_msg = min(argo_ring_max_payload(ring), VA_RX_MSG_MAX);
+	/* Cannot fail: max_msg is within the ring's limit. */
+	argo_ring_set_sender_max(ring, bus->max_msg);
 	return 0;
 }
 
@@ -897,11 +902,13 @@ struct va_bus *va_bus_create(struct device *parent, u16 domid, u32 port,
 	if (!bus)
 		return ERR_PTR(-ENOMEM);
 	bus->rx_frame = kmalloc(VA_CTRL_FRAME_MAX, GFP_KERNEL);
+	bus->bounce = kvmalloc(VA_TX_BOUNCE, GFP_KERNEL);
 	ret = ida_alloc(&va_bus_ida, GFP_KERNEL);
-	if (ret < 0 || !bus->rx_frame) {
+	if (ret < 0 || !bus->rx_frame || !bus->bounce) {
 		if (ret >= 0)
 			ida_free(&va_bus_ida, ret);
 		kfree(bus->rx_frame);
+		kvfree(bus->bounce);
 		kfree(bus);
 		return ERR_PTR(ret < 0 ? ret : -ENOMEM);
 	}

@@ -51,9 +51,15 @@ unsigned int va_queue_size = 256;
 module_param_named(queue_size, va_queue_size, uint, 0444);
 MODULE_PARM_DESC(queue_size, "Largest virtqueue size (power of two, default 256)");
 
-static unsigned int va_ring_size = 65472;
+/*
+ * 256 pages: room for four of the back-end's 256 KiB messages, so that it
+ * can write the next one while we copy the last one out. With 16 pages a
+ * 128 KiB read took three messages and three VIRQs, each waiting for the
+ * previous to be drained (Documentation/performance.rst).
+ */
+static unsigned int va_ring_size = 1048512;
 module_param_named(ring_size, va_ring_size, uint, 0444);
-MODULE_PARM_DESC(ring_size, "Bytes of each receive ring unless firmware says (default 65472)");
+MODULE_PARM_DESC(ring_size, "Bytes of each receive ring unless firmware says (default 1048512, 256 pages)");
 
 static char *va_backends;
 module_param_named(backends, va_backends, charp, 0444);

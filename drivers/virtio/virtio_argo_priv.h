@@ -30,6 +30,21 @@
 /* Frames batched into one Argo message: each takes at least one iovec. */
 #define VA_TX_IOV		8
 
+/*
+ * Readable bytes copied into one message when a chain's buffers are too
+ * scattered for Xen's 8 iovecs (see va_tx_add_fragments()).
+ */
+#define VA_TX_BOUNCE		(256U << 10)
+
+/*
+ * The largest message we ask the back-end to send (HELLO's max_msg), if
+ * our ring is larger: a quarter of the default ring, so that the back-end
+ * can write the next message while we copy one out, and so that a drain
+ * of a ring with that much room needs no notify hypercall
+ * (argo_ring_set_sender_max()).
+ */
+#define VA_RX_MSG_MAX		(256U << 10)
+
 enum va_state {
 	VA_CLOSED,	/* no connection; HELLO due after the backoff */
 	VA_HELLO,	/* HELLO sent, waiting for its response */
@@ -44,6 +59,7 @@ struct va_stats {
 	atomic64_t tx_msgs;
 	atomic64_t tx_bytes;
 	atomic64_t tx_eagain;
+	atomic64_t tx_copied;	/* bytes sent from the bounce buffer */
 	atomic64_t rx_msgs;
 	atomic64_t rx_bytes;
 	atomic64_t chains;
@@ -194,6 +210,7 @@ struct va_bus {
 	u16 be_domid;
 	u32 be_port;
 	u32 ring_len;
+	u32 max_msg;		/* ours, announced in HELLO */
 	u32 port;
 	struct argo_ring *ring;
 
@@ -226,6 +243,8 @@ struct va_bus {
 	/* Chains whose last fragment is in it: sent once it is. */
 	struct va_chain *pend_done[VA_TX_IOV];
 	unsigned int pend_ndone;
+	u8 *bounce;			/* VA_TX_BOUNCE bytes */
+	u32 bounce_used;		/* by the pending message */
 	unsigned int oneway_queued;	/* bounded: see va_tx_post_oneway() */
 	struct work_struct tx_work;
 
@@ -301,6 +320,8 @@ int va_chain_lengths(struct va_vq *vvq, u16 head, u32 *out_len, u32 *in_len);
 unsigned int va_chain_out_iov(struct va_vq *vvq, u16 head, u32 off,
 			      u32 max, struct kvec *iov, unsigned int niov,
 			      u32 *len);
+u32 va_chain_out_copy(struct va_vq *vvq, u16 head, u32 off, void *dst,
+		      u32 count);
 int va_chain_write(struct va_vq *vvq, u16 head, u32 off,
 		   const struct argo_ring *ring, const struct argo_msg *msg,
 		   u32 msg_off, u32 count);

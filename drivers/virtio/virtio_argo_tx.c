@@ -30,6 +30,7 @@ static void va_tx_clear_pending(struct va_bus *bus)
 	}
 	bus->pend_niov = 0;
 	bus->pend_ndone = 0;
+	bus->bounce_used = 0;
 	bus->pend_vd = NULL;
 	bus->pend_ctrl = NULL;
 }
@@ -172,6 +173,40 @@ static bool va_tx_next_chain(struct va_bus *bus, struct va_vq *vvq)
 }
 
 /*
+ * The iovecs ran out before @room bytes of the partial chain were covered:
+ * its buffers are scattered (the pages of a user buffer under O_DIRECT, the
+ * fragments of a network packet). Copy the window into the bounce buffer
+ * instead, one iovec for all of it. A copy in the guest costs less than
+ * the hypercalls, VIRQs and back-end wakeups of the extra messages that
+ * 8 iovecs at a time would take. The bounce buffer is the pending
+ * message's until it is sent or dropped (va_tx_clear_pending()).
+ */
+static void va_tx_bounce(struct va_bus *bus, u32 room, u32 *n,
+			 unsigned int *pieces)
+{
+	unsigned int k = bus->pend_niov + 1;
+	u32 take, got;
+	u8 *dst;
+
+	take = min(room, VA_TX_BOUNCE - bus->bounce_used);
+	if (take <= *n)
+		return;
+	dst = bus->bounce + bus->bounce_used;
+	got = va_chain_out_copy(bus->cur_vq, bus->cur_head, bus->cur_off, dst,
+				take);
+	if (got != take) {
+		*n = 0;		/* the chain changed under us */
+		return;
+	}
+	bus->pend_iov[k].iov_base = dst;
+	bus->pend_iov[k].iov_len = take;
+	bus->bounce_used += take;
+	atomic64_add(take, &bus->stats.tx_copied);
+	*n = take;
+	*pieces = 1;
+}
+
+/*
  * Add fragments of the partial chain to the message being built, as long
  * as whole frames fit (iovecs and the peer's max_msg).
  *
@@ -207,6 +242,8 @@ static bool va_tx_add_fragments(struct va_bus *bus, u32 *msg_len)
 						  bus->cur_off, room,
 						  &bus->pend_iov[k + 1],
 						  VA_TX_IOV - k - 1, &n);
+			if (n && n < room)
+				va_tx_bounce(bus, room, &n, &pieces);
 			if (!n) {
 				/* Walked before; only a changed chain fails. */
 				va_vdev_broken(vvq->vd, "chain changed in flight");

@@ -115,7 +115,7 @@ int va_read_config(struct va_vdev *vd, u8 *dst, u32 *generation)
 	int ret = 0;
 
 	/* Stay well inside our own ring's largest message. */
-	chunk = min_t(u32, 2048, argo_ring_max_payload(vd->bus->ring) - 64);
+	chunk = min_t(u32, 2048, vd->bus->max_msg - 64);
 	max = sizeof(struct virtio_argo_hdr) +
 	      sizeof(struct virtio_argo_config) + chunk;
 	resp = kmalloc(max, GFP_KERNEL);

@@ -188,6 +188,52 @@ unsigned int va_chain_out_iov(struct va_vq *vvq, u16 head, u32 off,
 	return g.n;
 }
 
+struct va_copy {
+	u32 skip;
+	u32 left;
+	u8 *dst;
+};
+
+static int va_copy_one(void *arg, void *buf, u32 len, bool write)
+{
+	struct va_copy *c = arg;
+	u32 take;
+
+	if (write || !c->left)
+		return 1;
+	if (c->skip >= len) {
+		c->skip -= len;
+		return 0;
+	}
+	take = min(len - c->skip, c->left);
+	memcpy(c->dst, buf + c->skip, take);
+	c->skip = 0;
+	c->dst += take;
+	c->left -= take;
+	return 0;
+}
+
+/**
+ * va_chain_out_copy() - copy a window of a chain's readable bytes
+ * @vvq: the queue
+ * @head: the chain's head descriptor
+ * @off: first readable byte of the window
+ * @dst: where to copy it
+ * @count: its size
+ *
+ * Return: the number of bytes copied: less than @count only if the
+ * readable bytes end first or the chain is malformed.
+ */
+u32 va_chain_out_copy(struct va_vq *vvq, u16 head, u32 off, void *dst,
+		      u32 count)
+{
+	struct va_copy c = { .skip = off, .left = count, .dst = dst };
+
+	if (va_chain_walk(vvq, head, va_copy_one, &c) < 0)
+		return 0;
+	return count - c.left;
+}
+
 struct va_scatter {
 	u32 skip;
 	u32 left;

@@ -10,7 +10,7 @@
 # Environment: BENCH_SECONDS, BENCH_CASES, BENCH_DISK_MB, BENCH_GUEST_MEM,
 #   BENCH_BACKEND_ARGS
 #   (see bench-dom0.sh), VIRTIO_BACKENDS (as for run-virtio.sh; default
-#   "0:30000:65472").
+#   "0:30000": the driver's default ring).
 # Prints the TAP lines and the VA-BENCH-* lines of the console on stdout.
 set -euo pipefail
 # shellcheck source=tests/integration/run-lib.sh
@@ -34,7 +34,7 @@ bench=$VA_TOP/tools/bench
 for f in "$ko" "$vko" "$backend" "$bench/vabench-blk" "$bench/vabench-net"; do
 	[ -f "$f" ] || die "$f not found: run make first"
 done
-read -r -a backends <<<"${VIRTIO_BACKENDS:-0:30000:65472}"
+read -r -a backends <<<"${VIRTIO_BACKENDS:-0:30000}"
 
 rl_setup va-bench
 va_kver

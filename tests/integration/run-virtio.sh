@@ -25,7 +25,8 @@
 #                  /opt/va/flask/xenpolicy-virtio-argo
 # Environment:
 #   VIRTIO_BACKENDS  the back-ends in the generated tables, DOMID:PORT[:RING]
-#                    separated by spaces (default "0:30000:65472": dom0)
+#                    separated by spaces (default "0:30000": dom0, the
+#                    driver's default ring)
 #   VIRTIO_PRP0001=1 the tables use _HID PRP0001 + "compatible" instead of
 #                    XARG0001 (mk-firmware.sh --prp0001)
 #   VIRTIO_TESTS     passed into dom0: the parts of dom0-virtio.sh to run
@@ -72,7 +73,7 @@ for f in "$vko" "$backend"; do
 		die "$f not found: build it first (make), give its path (--vko, --backend), or test only the firmware plumbing with --plumbing"
 done
 [ ! -f "$backend" ] || [ -x "$backend" ] || die "$backend is not executable"
-read -r -a backends <<<"${VIRTIO_BACKENDS:-0:30000:65472}"
+read -r -a backends <<<"${VIRTIO_BACKENDS:-0:30000}"
 
 rl_setup va-virtio
 va_kver

@@ -33,6 +33,7 @@
 #define va_cb_forget		va_rxk_cb_forget
 #define va_chain_lengths	va_rxk_chain_lengths
 #define va_chain_out_iov	va_rxk_chain_out_iov
+#define va_chain_out_copy	va_rxk_chain_out_copy
 #define va_chain_write		va_rxk_chain_write
 #define va_chain_write_buf	va_rxk_chain_write_buf
 #define va_cb_defer		va_rxk_cb_defer

@@ -159,7 +159,7 @@ static void va_kunit_check_chain(struct kunit *test, struct va_kunit_dev *d,
 	struct argo_ring ring;
 	struct kvec iov[4];
 	u32 out_len = 0, in_len = 0, len;
-	u8 *payload;
+	u8 *payload, copy[32];
 	unsigned int n, i;
 
 	KUNIT_ASSERT_EQ(test, 0, va_chain_lengths(vvq, ch->head, &out_len,
@@ -203,6 +203,33 @@ static void va_kunit_check_chain(struct kunit *test, struct va_kunit_dev *d,
 	n = va_chain_out_iov(vvq, ch->head, 0, 0, iov, 4, &len);
 	KUNIT_EXPECT_EQ(test, n, 0U);
 	KUNIT_EXPECT_EQ(test, len, 0U);
+
+	/*
+	 * The same windows copied (the bounce path for scattered chains):
+	 * across the boundary, from inside the second buffer, cut short by
+	 * the end of the readable bytes, and never into the writable ones.
+	 */
+	memset(copy, 0x5a, sizeof(copy));
+	KUNIT_EXPECT_EQ(test, va_chain_out_copy(vvq, ch->head, 0, copy, 17),
+			17U);
+	KUNIT_EXPECT_MEMEQ(test, copy, "hello virtio-argo", 17);
+	KUNIT_EXPECT_EQ(test, copy[17], 0x5a);
+	memset(copy, 0x5a, sizeof(copy));
+	KUNIT_EXPECT_EQ(test, va_chain_out_copy(vvq, ch->head, 3, copy, 5), 5U);
+	KUNIT_EXPECT_MEMEQ(test, copy, "lo vi", 5);
+	KUNIT_EXPECT_EQ(test, copy[5], 0x5a);
+	KUNIT_EXPECT_EQ(test, va_chain_out_copy(vvq, ch->head, 13, copy, 4),
+			4U);
+	KUNIT_EXPECT_MEMEQ(test, copy, "argo", 4);
+	memset(copy, 0x5a, sizeof(copy));
+	KUNIT_EXPECT_EQ(test, va_chain_out_copy(vvq, ch->head, 10, copy, 20),
+			7U);
+	KUNIT_EXPECT_MEMEQ(test, copy, "io-argo", 7);
+	KUNIT_EXPECT_EQ(test, copy[7], 0x5a);
+	KUNIT_EXPECT_EQ(test, va_chain_out_copy(vvq, ch->head, 17, copy, 4),
+			0U);
+	KUNIT_EXPECT_EQ(test, va_chain_out_copy(vvq, ch->head, 0, copy, 0),
+			0U);
 
 	/*
 	 * The writable side. The message's payload starts 16 bytes into the
