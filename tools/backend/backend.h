@@ -30,7 +30,8 @@
 #define VAB_MAX_DEVICES		64	/* configured devices */
 #define VAB_MAX_DOMIDS		64	/* --domid */
 #define VAB_DEFAULT_PORT	30000
-#define VAB_DEFAULT_RING	65472	/* 16 pages with Argo's ring header */
+/* 256 pages with Argo's ring header: many guest messages in flight. */
+#define VAB_DEFAULT_RING	1048512
 #define VAB_DEFAULT_CHAIN	BIT(20)
 #define VAB_DEFAULT_CONNS	256
 #define VAB_BATCH_MAX		(256U << 10)	/* bytes per Argo message we build */
@@ -83,6 +84,7 @@ struct vab_ring {
 	int fd;			/* -1 until bound */
 	u16 partner;		/* domid or ARGO_DOMID_ANY */
 	u32 max_payload;
+	u32 max_msg;		/* announced in HELLO: at most VAB_BATCH_MAX */
 	bool blocked;		/* a send got EAGAIN: wait for POLLOUT */
 	u8 *buf;		/* max_payload bytes for recv */
 };

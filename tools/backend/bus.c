@@ -79,7 +79,7 @@ bool bus_hello(struct vab_ring *r, u16 domid, u32 port, const struct frame *f)
 	put16(p + 10, 0);
 	put32(p + 12, vab_instance);
 	put64(p + 16, c->features);
-	put32(p + 24, r->max_payload);
+	put32(p + 24, r->max_msg);
 	put32(p + 28, opt.max_chain);
 	conn_info(c, "connected: front-end instance 0x%08x, max_msg %u, features 0x%llx, %u devices",
 		  inst, max_msg, (unsigned long long)c->features, c->ndevs);

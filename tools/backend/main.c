@@ -8,6 +8,7 @@
  * so one guest that stops reading cannot stall another.
  */
 #include <errno.h>
+#include <malloc.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -66,6 +67,21 @@ static u32 new_instance(void)
 	return v;
 }
 
+/*
+ * Every request and every message we build is a buffer of up to a few
+ * hundred KiB, allocated and freed at the request rate. By default glibc
+ * maps large ones freshly (mmap) and gives freed memory back (trim), so
+ * each request paid for page faults, and in a PV domain for the page
+ * table hypercalls behind them. Keep a working set instead: a 1 MiB read
+ * cost dom0 22 ms of CPU before this (Documentation/performance.rst).
+ */
+static void malloc_setup(void)
+{
+	mallopt(M_MMAP_THRESHOLD, 4 << 20);
+	mallopt(M_TRIM_THRESHOLD, 32 << 20);
+	mallopt(M_TOP_PAD, 1 << 20);
+}
+
 static double now(void)
 {
 	struct timespec ts;
@@ -81,6 +97,7 @@ int main(int argc, char **argv)
 	int rc;
 
 	parse_options(argc, argv);
+	malloc_setup();
 	loop_init();
 	rc = signals();
 	if (rc) {

@@ -44,7 +44,7 @@ static const char usage_text[] =
 "                    file would give them, and exit\n"
 "  --port N          Argo port to listen on (default 30000)\n"
 "  --ring-len N      ring bytes: a multiple of 16, 4128 .. 16777152\n"
-"                    (default 65472, 16 pages; max_msg = N - 32)\n"
+"                    (default 1048512, 256 pages; max_msg = N - 32)\n"
 "  --domid D         serve domain D through a ring of its own (repeat\n"
 "                    for more); a domain that does not exist yet is\n"
 "                    retried every second\n"

@@ -37,6 +37,14 @@ static int ring_bind(struct vab_ring *r)
 	b.port = opt.port;
 	b.partner = r->partner;
 	b.ring_len = opt.ring_len;
+	/*
+	 * Front-ends are told (HELLO's max_msg) to send at most what we send
+	 * them at once; with a ring that holds more, the driver then skips
+	 * the notify hypercall after a receive that no sender can wait for.
+	 */
+	b.flags = ARGO_BIND_F_SENDER_MAX;
+	b.max_payload = opt.ring_len - 32 < VAB_BATCH_MAX ?
+			opt.ring_len - 32 : VAB_BATCH_MAX;
 	if (ioctl(fd, ARGO_IOC_BIND, &b) < 0) {
 		rc = -errno;
 		close(fd);
@@ -55,6 +63,8 @@ static int ring_bind(struct vab_ring *r)
 		return rc;
 	}
 	r->fd = fd;
+	r->max_msg = opt.ring_len - 32 < VAB_BATCH_MAX ?
+		     opt.ring_len - 32 : VAB_BATCH_MAX;
 	r->max_payload = b.max_payload;
 	return 0;
 }
@@ -114,7 +124,7 @@ int rings_setup(void)
 		}
 		vab_info("listening on port %u for %s, max_msg %u",
 			 opt.port, partner_str(rings[i].partner, pb, sizeof(pb)),
-			 rings[i].max_payload);
+			 rings[i].max_msg);
 	}
 	return 0;
 }
@@ -129,7 +139,7 @@ void rings_retry_bind(void)
 			continue;
 		vab_info("listening on port %u for %s, max_msg %u", opt.port,
 			 partner_str(rings[i].partner, pb, sizeof(pb)),
-			 rings[i].max_payload);
+			 rings[i].max_msg);
 	}
 }
 
