@@ -579,9 +579,10 @@ static void blk_chain(struct vab_dev *dev, struct vab_chain *ch)
 	}
 	case T_DISCARD:
 	case T_WRITE_ZEROES:
-		if (!(b->ops.features & (type == T_DISCARD ? F_DISCARD :
-					 F_WRITE_ZEROES))) {
-			blk_bad(b, ch, S_UNSUPP, "discard / write zeroes not offered");
+		/* Offered is not enough: the driver must have taken it. */
+		if (!(dev->drv_features & (type == T_DISCARD ? F_DISCARD :
+					   F_WRITE_ZEROES))) {
+			blk_bad(b, ch, S_UNSUPP, "discard / write zeroes not negotiated");
 			return;
 		}
 		data = (ch->out_len - BLK_HDR) / BLK_SEG;
