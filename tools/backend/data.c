@@ -100,8 +100,14 @@ static void end_partial(struct vab_conn *c)
 	data_drop_partial(c, NULL);
 }
 
+/*
+ * Hand a whole request to its model. @out is its readable bytes: @buf, a
+ * reassembled copy freed here, or (@buf NULL) the frame in the receive
+ * buffer, for a request that came in one fragment.
+ */
 static void deliver(struct vab_conn *c, struct vab_dev *d, u16 vq, u16 id,
-		    u32 epoch, u32 out_len, u32 in_len, u8 *buf)
+		    u32 epoch, u32 out_len, u32 in_len, const u8 *out,
+		    u8 *buf)
 {
 	struct vab_queue *q = &d->vqs[vq];
 	struct vab_chain *ch = calloc(1, sizeof(*ch));
@@ -118,7 +124,7 @@ static void deliver(struct vab_conn *c, struct vab_dev *d, u16 vq, u16 id,
 	ch->epoch = epoch;
 	ch->out_len = out_len;
 	ch->in_len = in_len;
-	ch->out = buf;
+	ch->out = out;
 	q->in_flight[id] = ch;
 	d->ops->chain(d, ch);
 	/* The readable bytes live only during chain(). */
@@ -167,19 +173,18 @@ static void first_fragment(struct vab_conn *c, struct vab_dev *d,
 		return;
 	}
 	q = &d->vqs[r->vq];
-	if (r->out_len) {
-		buf = malloc(r->out_len);
-		if (!buf) {
-			refuse(c, r, VIRTIO_ARGO_E_NO_RESOURCE);
-			return;
-		}
-		memcpy(buf, r->data, r->n);
-	}
 	if (r->n == r->out_len) {
+		/* Whole: no copy, the model reads it where it came in. */
 		deliver(c, d, r->vq, r->chain, q->epoch, r->out_len, r->in_len,
-			buf);
+			r->data, NULL);
 		return;
 	}
+	buf = malloc(r->out_len);
+	if (!buf) {
+		refuse(c, r, VIRTIO_ARGO_E_NO_RESOURCE);
+		return;
+	}
+	memcpy(buf, r->data, r->n);
 	c->part = (struct vab_partial){
 		.active = true,
 		.dev_num = r->dev_num,
@@ -228,7 +233,8 @@ static void next_fragment(struct vab_conn *c, struct vab_dev *d,
 	p->buf = NULL;
 	memset(p, 0, sizeof(*p));
 	/* A reset, FAILED or queue reset in between dropped the partial. */
-	deliver(c, d, r->vq, r->chain, r->epoch, r->out_len, r->in_len, buf);
+	deliver(c, d, r->vq, r->chain, r->epoch, r->out_len, r->in_len, buf,
+		buf);
 }
 
 void data_rx(struct vab_conn *c, const struct frame *f)
