@@ -142,6 +142,7 @@ struct va_vq {
 	 * the next one before new chains are taken (tx_lock): num bits.
 	 */
 	unsigned long *resend;
+	u32 nresend;		/* bits set in it: none, no search */
 };
 
 /* GET_DEVICE_INFO in CPU byte order. */
@@ -165,6 +166,8 @@ struct va_vdev {
 	u64 dev_features;	/* what the device offers, bits 0..63 */
 	u8 status;
 	bool registered;
+	/* The driver's state-changing config ops, and takeovers. */
+	struct mutex ops_lock;
 
 	spinlock_t cfg_lock;	/* config cache and generation */
 	u8 *config;

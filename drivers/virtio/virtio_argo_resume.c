@@ -169,7 +169,8 @@ static unsigned int va_resume_chains(struct va_vdev *vd)
 			c->received = 0;
 			c->started = false;
 			c->out_done = false;
-			__set_bit(h, vvq->resend);
+			if (!__test_and_set_bit(h, vvq->resend))
+				vvq->nresend++;
 			n++;
 		}
 	}
@@ -179,21 +180,8 @@ static unsigned int va_resume_chains(struct va_vdev *vd)
 	return n;
 }
 
-/**
- * va_vdev_resume() - let a new connection take a detached device over
- * @vd: the device, detached; the bus connected
- *
- * From the connection manager; sleeps.
- *
- * Return: 0 if the device is attached again and its chains in flight are
- * on their way, else a negative errno and the device stays detached (to
- * be removed): -ESTALE if the driver had given up on it, -ENODEV if the
- * back-end now offers another device or fewer features, -E2BIG if a
- * chain in flight exceeds its max_chain, -EOPNOTSUPP if the device's
- * requests are not safe to send twice; other errors (-ENOTCONN,
- * -ETIMEDOUT, -ENOMEM) are worth another try.
- */
-int va_vdev_resume(struct va_vdev *vd)
+/* The takeover, with the driver's config ops held off (ops_lock). */
+static int va_vdev_resume_locked(struct va_vdev *vd)
 {
 	u8 status = READ_ONCE(vd->status);
 	struct va_dev_info info;
@@ -255,6 +243,31 @@ int va_vdev_resume(struct va_vdev *vd)
 	return 0;
 }
 
+/**
+ * va_vdev_resume() - let a new connection take a detached device over
+ * @vd: the device, detached; the bus connected
+ *
+ * From the connection manager; sleeps. The driver's own state changes
+ * (status, reset, queues, features) wait until it is done.
+ *
+ * Return: 0 if the device is attached again and its chains in flight are
+ * on their way, else a negative errno and the device stays detached (to
+ * be removed): -ESTALE if the driver had given up on it, -ENODEV if the
+ * back-end now offers another device or fewer features, -E2BIG if a
+ * chain in flight exceeds its max_chain, -EOPNOTSUPP if the device's
+ * requests are not safe to send twice; other errors (-ENOTCONN,
+ * -ETIMEDOUT, -ENOMEM) are worth another try.
+ */
+int va_vdev_resume(struct va_vdev *vd)
+{
+	int ret;
+
+	mutex_lock(&vd->ops_lock);
+	ret = va_vdev_resume_locked(vd);
+	mutex_unlock(&vd->ops_lock);
+	return ret;
+}
+
 /* Complete a chain as failed, the way its device type reports it. */
 static void va_chain_fail(struct va_vq *vvq, u16 head)
 {
@@ -309,6 +322,7 @@ void va_vdev_fail_chains(struct va_vq *vvq)
 			atomic_inc(&vvq->ro_inflight);
 	}
 	bitmap_zero(vvq->resend, vvq->num);
+	vvq->nresend = 0;
 	for (head = 0; head < vvq->num; head++) {
 		u16 old = vvq->used_idx;
 

@@ -115,10 +115,16 @@ static bool va_tx_resend_chain(struct va_bus *bus, struct va_vq *vvq)
 	unsigned long head;
 
 	for (;;) {
-		head = find_first_bit(vvq->resend, vvq->num);
-		if (head >= vvq->num)
+		/* The usual case, on the path of every new chain. */
+		if (!vvq->nresend)
 			return false;
+		head = find_first_bit(vvq->resend, vvq->num);
+		if (WARN_ON_ONCE(head >= vvq->num)) {
+			vvq->nresend = 0;
+			return false;
+		}
 		__clear_bit(head, vvq->resend);
+		vvq->nresend--;
 		/* Failed or completed by a notifier's poll meanwhile? */
 		if (vvq->chains[head].in_flight)
 			break;

@@ -298,7 +298,7 @@ void va_vdev_start(struct va_vdev *vd)
 	queue_work(va_wq, &bus->tx_work);
 }
 
-static void va_set_status(struct virtio_device *vdev, u8 status)
+static void va_set_status_locked(struct virtio_device *vdev, u8 status)
 {
 	struct va_vdev *vd = to_va_vdev(vdev);
 	struct virtio_argo_status req = { .status = cpu_to_le32(status) };
@@ -329,7 +329,7 @@ static void va_set_status(struct virtio_device *vdev, u8 status)
 		va_vdev_start(vd);
 }
 
-static void va_reset(struct virtio_device *vdev)
+static void va_reset_locked(struct virtio_device *vdev)
 {
 	struct va_vdev *vd = to_va_vdev(vdev);
 	struct virtio_argo_status req = { .status = 0 };
@@ -362,6 +362,7 @@ static void va_reset(struct virtio_device *vdev)
 		memset(vd->vqs[i]->chains, 0,
 		       vd->vqs[i]->num * sizeof(struct va_chain));
 		bitmap_zero(vd->vqs[i]->resend, vd->vqs[i]->num);
+		vd->vqs[i]->nresend = 0;
 		atomic_set(&vd->vqs[i]->ro_inflight, 0);
 	}
 	vd->broken = false;
@@ -434,7 +435,7 @@ int va_vq_max_size(struct va_vdev *vd, unsigned int index, u32 *max)
 	return 0;
 }
 
-static void va_del_vqs(struct virtio_device *vdev)
+static void va_del_vqs_locked(struct virtio_device *vdev)
 {
 	struct va_vdev *vd = to_va_vdev(vdev);
 	struct virtqueue *vq, *n;
@@ -506,10 +507,9 @@ err:
 	return ERR_PTR(ret);
 }
 
-static int va_find_vqs(struct virtio_device *vdev, unsigned int nvqs,
-		       struct virtqueue *vqs[],
-		       struct virtqueue_info vqs_info[],
-		       struct irq_affinity *desc)
+static int va_find_vqs_locked(struct virtio_device *vdev, unsigned int nvqs,
+			      struct virtqueue *vqs[],
+			      struct virtqueue_info vqs_info[])
 {
 	struct va_vdev *vd = to_va_vdev(vdev);
 	unsigned int i, index = 0;
@@ -524,7 +524,7 @@ static int va_find_vqs(struct virtio_device *vdev, unsigned int nvqs,
 			int ret = PTR_ERR(vqs[i]);
 
 			dev_err(&vdev->dev, "queue %u: %d\n", index - 1, ret);
-			va_del_vqs(vdev);
+			va_del_vqs_locked(vdev);
 			return ret;
 		}
 	}
@@ -583,7 +583,7 @@ u64 va_vdev_driver_features(struct va_vdev *vd)
 	return vd->vdev.features & vd->dev_features & VA_DEVICE_BITS;
 }
 
-static int va_finalize_features(struct virtio_device *vdev)
+static int va_finalize_features_locked(struct virtio_device *vdev)
 {
 	struct va_vdev *vd = to_va_vdev(vdev);
 	u64 drv;
@@ -600,6 +600,63 @@ static int va_finalize_features(struct virtio_device *vdev)
 static const char *va_bus_name(struct virtio_device *vdev)
 {
 	return dev_name(&to_va_vdev(vdev)->bus->dev);
+}
+
+/*
+ * The operations that change the device's state on the back-end take
+ * ops_lock, and so does a takeover by a new connection (va_vdev_resume()),
+ * which replays that state: neither sees the other half done.
+ */
+static void va_set_status(struct virtio_device *vdev, u8 status)
+{
+	struct va_vdev *vd = to_va_vdev(vdev);
+
+	mutex_lock(&vd->ops_lock);
+	va_set_status_locked(vdev, status);
+	mutex_unlock(&vd->ops_lock);
+}
+
+static void va_reset(struct virtio_device *vdev)
+{
+	struct va_vdev *vd = to_va_vdev(vdev);
+
+	mutex_lock(&vd->ops_lock);
+	va_reset_locked(vdev);
+	mutex_unlock(&vd->ops_lock);
+}
+
+static int va_find_vqs(struct virtio_device *vdev, unsigned int nvqs,
+		       struct virtqueue *vqs[],
+		       struct virtqueue_info vqs_info[],
+		       struct irq_affinity *desc)
+{
+	struct va_vdev *vd = to_va_vdev(vdev);
+	int ret;
+
+	mutex_lock(&vd->ops_lock);
+	ret = va_find_vqs_locked(vdev, nvqs, vqs, vqs_info);
+	mutex_unlock(&vd->ops_lock);
+	return ret;
+}
+
+static void va_del_vqs(struct virtio_device *vdev)
+{
+	struct va_vdev *vd = to_va_vdev(vdev);
+
+	mutex_lock(&vd->ops_lock);
+	va_del_vqs_locked(vdev);
+	mutex_unlock(&vd->ops_lock);
+}
+
+static int va_finalize_features(struct virtio_device *vdev)
+{
+	struct va_vdev *vd = to_va_vdev(vdev);
+	int ret;
+
+	mutex_lock(&vd->ops_lock);
+	ret = va_finalize_features_locked(vdev);
+	mutex_unlock(&vd->ops_lock);
+	return ret;
 }
 
 static const struct virtio_config_ops va_config_ops = {
@@ -709,6 +766,7 @@ struct va_vdev *va_vdev_probe(struct va_bus *bus, u16 num)
 	refcount_set(&vd->ref, 1);
 	spin_lock_init(&vd->cfg_lock);
 	spin_lock_init(&vd->cb_lock);
+	mutex_init(&vd->ops_lock);
 
 	ret = va_vdev_identify(vd, &vd->info, &vd->dev_features);
 	if (ret)
