@@ -26,7 +26,7 @@ if [ "${BENCH_REUSE:-0}" != 1 ]; then
 		tail -n 30 "$out/build.log" >&2
 		die "build failed (see build/bench/build.log)"
 	}
-	log "booting Xen with Argo in QEMU; the whole run takes about 10 minutes"
+	log "booting Xen with Argo in QEMU; the whole run takes about 3 minutes on idle cores"
 	"$VA_TOP/tests/integration/run-bench.sh" --log "$out/console.log" \
 		--timeout 1200 >"$out/run.out" 2>&1 || rc=$?
 	# dom0 relays the lines as they come and run-bench.sh once more at
