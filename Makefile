@@ -11,7 +11,7 @@
 #                   (about 17 min with the cache in place)
 #   make bench-argo Argo throughput domU -> dom0 (a benchmark, not a test)
 #   make bench      virtio-blk/net over Argo against Xen's PV drivers: table,
-#                   ratios, plot (build/bench/); about 15 min
+#                   ratios, plot (build/bench/); 3 runs, about 8 min
 #   make install    the back-end, its client, systemd unit and example
 #                   configuration (DESTDIR, PREFIX=/usr/local)
 #   make modules_install  the modules, unsigned, into

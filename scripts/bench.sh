@@ -7,12 +7,17 @@
 # figures and fails only if the run itself breaks.
 #
 # Output (build/bench/): table.txt (the table and the argo/pv ratios, also
-# printed), results.txt (the raw VA-BENCH-RESULT lines), throughput.png
-# (throughput against request size), console.log, build.log.
-# Environment: BENCH_SECONDS (per case, default 3), BENCH_CASES (default
-# "blk net sweep"), BENCH_DISK_MB, BENCH_GUEST_MEM (see
-# tests/integration/bench-dom0.sh); BENCH_REUSE=1 only re-formats the last
-# run's results.txt.
+# printed), results.txt (the raw VA-BENCH-RESULT lines, run=N added),
+# throughput.png (throughput against request size), console-N.log,
+# build.log.
+# Under TCG one run decides little (the same case moves by up to 40 %
+# between runs): the whole bench is run BENCH_RUNS times (default 3, one
+# boot each), and the tables show the median over the runs, the ratios
+# their median and, with more than one run, their lowest and highest.
+# Environment: BENCH_RUNS, BENCH_SECONDS (per case, default 3),
+# BENCH_CASES (default "blk net sweep"), BENCH_DISK_MB, BENCH_GUEST_MEM
+# (see tests/integration/bench-dom0.sh); BENCH_REUSE=1 only re-formats the
+# last results.txt.
 set -euo pipefail
 # shellcheck source=scripts/lib.sh
 . "$(dirname "$0")/lib.sh"
@@ -26,17 +31,26 @@ if [ "${BENCH_REUSE:-0}" != 1 ]; then
 		tail -n 30 "$out/build.log" >&2
 		die "build failed (see build/bench/build.log)"
 	}
-	log "booting Xen with Argo in QEMU; the whole run takes about 3 minutes on idle cores"
-	"$VA_TOP/tests/integration/run-bench.sh" --log "$out/console.log" \
-		--timeout 1200 >"$out/run.out" 2>&1 || rc=$?
-	# dom0 relays the lines as they come and run-bench.sh once more at
-	# the end: keep the first of each
-	grep -a '^VA-BENCH-RESULT ' "$out/run.out" | awk '!seen[$0]++' >"$out/results.txt" || true
+	runs=${BENCH_RUNS:-3}
+	case $runs in '' | *[!0-9]* | 0) die "BENCH_RUNS=$runs: need a count of runs" ;; esac
+	rm -f "$out"/console*.log "$out"/run-*.out
+	: >"$out/results.txt"
+	: >"$out/run.out"
+	for r in $(seq 1 "$runs"); do
+		log "run $r of $runs: booting Xen with Argo in QEMU (about 3 minutes on idle cores)"
+		"$VA_TOP/tests/integration/run-bench.sh" --log "$out/console-$r.log" \
+			--timeout 1200 >"$out/run-$r.out" 2>&1 || rc=$?
+		cat "$out/run-$r.out" >>"$out/run.out"
+		# dom0 relays the lines as they come and run-bench.sh once
+		# more at the end: keep the first of each
+		grep -a '^VA-BENCH-RESULT ' "$out/run-$r.out" | awk '!seen[$0]++' |
+			sed "s/\$/ run=$r/" >>"$out/results.txt" || true
+	done
 	grep -a '^VA-BENCH-INFO' "$out/run.out" | awk '!seen[$0]++' >"$out/info.txt" || true
 fi
 [ -s "$out/results.txt" ] || {
 	grep -a -E '^(not ok|# )' "$out/run.out" | tail -n 30 >&2 || true
-	die "no results (see build/bench/console.log)"
+	die "no results (see build/bench/console-*.log)"
 }
 
 # ---- the table: one row per case and path, then the ratios --------------
@@ -52,6 +66,59 @@ Argo hypercalls and VIRQs per request in the guest; irq = all interrupts
 per request in the guest.
 EOT
 	awk '
+	# The median of the n values x[1..n] (sorted in place).
+	function median(x, n,   i, j, t) {
+		for (i = 2; i <= n; i++)
+			for (j = i; j > 1 && x[j - 1] + 0 > x[j] + 0; j--) {
+				t = x[j]; x[j] = x[j - 1]; x[j - 1] = t
+			}
+		if (!n)
+			return "?"
+		return n % 2 ? x[(n + 1) / 2] : (x[n / 2] + x[n / 2 + 1]) / 2
+	}
+	# Median over the runs of value k of case c, path p.
+	function med(c, p, k,   r, n, x) {
+		n = 0
+		for (r = 1; r <= nr; r++)
+			if ((c, p, k, r) in val && val[c, p, k, r] != "?" && val[c, p, k, r] != "n/a")
+				x[++n] = val[c, p, k, r]
+		if (!n)
+			return "?"
+		return k ~ /_us$/ ? sprintf("%d", median(x, n)) : sprintf("%.2f", median(x, n))
+	}
+	# The argo/pv ratio of value k per run: "median" or "lo-hi".
+	function rstat(c, k, what,   r, n, x, a, b, m) {
+		n = 0
+		for (r = 1; r <= nr; r++) {
+			a = val[c, "argo", k, r]; b = val[c, "pv", k, r]
+			if (a == "" || b == "" || a == "?" || b == "?" || a == "n/a" || b == "n/a" || b + 0 == 0)
+				continue
+			x[++n] = a / b
+		}
+		if (!n)
+			return "-"
+		m = median(x, n)
+		if (what == "median")
+			return sprintf("%.2f", m)
+		return sprintf("%.2f-%.2f", x[1], x[n])
+	}
+	# The same for guest + dom0 CPU per request.
+	function rcpu(c, what,   r, n, x, a, b, m) {
+		n = 0
+		for (r = 1; r <= nr; r++) {
+			a = val[c, "argo", "gcpu_us_op", r] + val[c, "argo", "dcpu_us_op", r]
+			b = val[c, "pv", "gcpu_us_op", r] + val[c, "pv", "dcpu_us_op", r]
+			if (!((c, "argo", "gcpu_us_op", r) in val) || !((c, "pv", "gcpu_us_op", r) in val) || b == 0)
+				continue
+			x[++n] = a / b
+		}
+		if (!n)
+			return "-"
+		m = median(x, n)
+		if (what == "median")
+			return sprintf("%.2f", m)
+		return sprintf("%.2f-%.2f", x[1], x[n])
+	}
 	function v(k,   i, a) {
 		for (i = 1; i <= NF; i++) {
 			split($i, a, "=")
@@ -60,18 +127,15 @@ EOT
 		}
 		return "?"
 	}
-	function ratio(a, b) {
-		if (a == "n/a" || b == "n/a" || a == "?" || b == "?" || b + 0 == 0)
-			return "-"
-		return sprintf("%.2f", a / b)
-	}
 	{
 		split(v("name"), n, "/")
 		c = n[2]; p = n[1]
+		r = v("run"); if (r == "?") r = 1
+		if (r + 0 > nr) nr = r + 0
 		if (!(c in seen)) { seen[c] = 1; order[++nc] = c }
 		split("MBps iops lat_us p99_us gcpu gcpu_us_op dcpu dcpu_us_op hcall_op virq_op irq_op", ks, " ")
 		for (i in ks)
-			val[c, p, ks[i]] = v(ks[i])
+			val[c, p, ks[i], r] = v(ks[i])
 		have[c, p] = 1
 	}
 	END {
@@ -85,26 +149,34 @@ EOT
 					printf fmt, c, p, "-", "-", "-", "-", "-", "-", "-", "-", "-", "-", "-"
 					continue
 				}
-				printf fmt, c, p, val[c,p,"MBps"], val[c,p,"iops"], val[c,p,"lat_us"], val[c,p,"p99_us"], val[c,p,"gcpu"], val[c,p,"gcpu_us_op"], val[c,p,"dcpu"], val[c,p,"dcpu_us_op"], val[c,p,"hcall_op"], val[c,p,"virq_op"], val[c,p,"irq_op"]
+				printf fmt, c, p, med(c,p,"MBps"), med(c,p,"iops"), med(c,p,"lat_us"), med(c,p,"p99_us"), med(c,p,"gcpu"), med(c,p,"gcpu_us_op"), med(c,p,"dcpu"), med(c,p,"dcpu_us_op"), med(c,p,"hcall_op"), med(c,p,"virq_op"), med(c,p,"irq_op")
 			}
 		}
 		print ""
-		print "ratios argo / pv (throughput and IOPS: >1 is argo faster; latency and CPU per request: >1 is argo costlier)"
+		print "ratios argo / pv, median over " nr " run" (nr == 1 ? "" : "s") " (throughput and IOPS: >1 is argo faster; latency and CPU per request: >1 is argo costlier)"
 		rf = "%-18s %8s %8s %8s %8s %10s %10s %10s\n"
 		printf rf, "case", "MB/s", "IOPS", "lat", "p99", "g-us/op", "d-us/op", "cpu-us/op"
 		for (j = 1; j <= nc; j++) {
 			c = order[j]
 			if (!have[c, "argo"] || !have[c, "pv"])
 				continue
-			ta = val[c,"argo","gcpu_us_op"] + val[c,"argo","dcpu_us_op"]
-			tp = val[c,"pv","gcpu_us_op"] + val[c,"pv","dcpu_us_op"]
-			printf rf, c, ratio(val[c,"argo","MBps"], val[c,"pv","MBps"]),
-				ratio(val[c,"argo","iops"], val[c,"pv","iops"]),
-				ratio(val[c,"argo","lat_us"], val[c,"pv","lat_us"]),
-				ratio(val[c,"argo","p99_us"], val[c,"pv","p99_us"]),
-				ratio(val[c,"argo","gcpu_us_op"], val[c,"pv","gcpu_us_op"]),
-				ratio(val[c,"argo","dcpu_us_op"], val[c,"pv","dcpu_us_op"]),
-				ratio(ta, tp)
+			printf rf, c, rstat(c, "MBps", "median"), rstat(c, "iops", "median"),
+				rstat(c, "lat_us", "median"), rstat(c, "p99_us", "median"),
+				rstat(c, "gcpu_us_op", "median"), rstat(c, "dcpu_us_op", "median"),
+				rcpu(c, "median")
+		}
+		if (nr < 2)
+			exit
+		print ""
+		print "the same ratios, lowest-highest over the " nr " runs"
+		sf = "%-18s %11s %11s %11s %11s\n"
+		printf sf, "case", "MB/s", "IOPS", "lat", "cpu-us/op"
+		for (j = 1; j <= nc; j++) {
+			c = order[j]
+			if (!have[c, "argo"] || !have[c, "pv"])
+				continue
+			printf sf, c, rstat(c, "MBps", "range"), rstat(c, "iops", "range"),
+				rstat(c, "lat_us", "range"), rcpu(c, "range")
 		}
 	}' "$out/results.txt"
 }
@@ -124,12 +196,25 @@ sweep() {
 			next
 		kib = f["size"] / 1024
 		sizes[kib] = 1
-		mb[kib, n[1]] = f["MBps"]
+		cnt[kib, n[1]]++
+		mb[kib, n[1], cnt[kib, n[1]]] = f["MBps"]
+	}
+	# The median of the runs of size s on path p, or NaN.
+	function med(s, p,   i, j, k, t, x) {
+		k = cnt[s, p] + 0
+		if (!k)
+			return "NaN"
+		for (i = 1; i <= k; i++)
+			x[i] = mb[s, p, i]
+		for (i = 2; i <= k; i++)
+			for (j = i; j > 1 && x[j - 1] + 0 > x[j] + 0; j--) {
+				t = x[j]; x[j] = x[j - 1]; x[j - 1] = t
+			}
+		return k % 2 ? x[(k + 1) / 2] : (x[k / 2] + x[k / 2 + 1]) / 2
 	}
 	END {
 		for (s in sizes)
-			printf "%s %s %s\n", s, ((s, "argo") in mb) ? mb[s, "argo"] : "NaN",
-				((s, "pv") in mb) ? mb[s, "pv"] : "NaN"
+			printf "%s %s %s\n", s, med(s, "argo"), med(s, "pv")
 	}' "$out/results.txt" | sort -n
 }
 sweep read >"$out/blk-read.dat"
