@@ -86,38 +86,32 @@ EOT
 			return "?"
 		return k ~ /_us$/ ? sprintf("%d", median(x, n)) : sprintf("%.2f", median(x, n))
 	}
-	# The argo/pv ratio of value k per run: "median" or "lo-hi".
-	function rstat(c, k, what,   r, n, x, a, b, m) {
+	# The argo/pv ratios of value k (or "cpu": guest plus dom0 CPU per
+	# request) in the runs that measured both paths, into x[1..n].
+	function ratios(c, k, x,   r, n, a, b) {
 		n = 0
 		for (r = 1; r <= nr; r++) {
-			a = val[c, "argo", k, r]; b = val[c, "pv", k, r]
-			if (a == "" || b == "" || a == "?" || b == "?" || a == "n/a" || b == "n/a" || b + 0 == 0)
+			if (!((c, "argo", "MBps", r) in val) || !((c, "pv", "MBps", r) in val))
+				continue
+			if (k == "cpu") {
+				a = val[c, "argo", "gcpu_us_op", r] + val[c, "argo", "dcpu_us_op", r]
+				b = val[c, "pv", "gcpu_us_op", r] + val[c, "pv", "dcpu_us_op", r]
+			} else {
+				a = val[c, "argo", k, r]; b = val[c, "pv", k, r]
+			}
+			if (a == "?" || b == "?" || a == "n/a" || b == "n/a" || b + 0 == 0)
 				continue
 			x[++n] = a / b
 		}
-		if (!n)
-			return "-"
-		m = median(x, n)
-		if (what == "median")
-			return sprintf("%.2f", m)
-		return sprintf("%.2f-%.2f", x[1], x[n])
+		return n
 	}
-	# The same for guest + dom0 CPU per request.
-	function rcpu(c, what,   r, n, x, a, b, m) {
-		n = 0
-		for (r = 1; r <= nr; r++) {
-			a = val[c, "argo", "gcpu_us_op", r] + val[c, "argo", "dcpu_us_op", r]
-			b = val[c, "pv", "gcpu_us_op", r] + val[c, "pv", "dcpu_us_op", r]
-			if (!((c, "argo", "gcpu_us_op", r) in val) || !((c, "pv", "gcpu_us_op", r) in val) || b == 0)
-				continue
-			x[++n] = a / b
-		}
+	# Their median ("median") or lowest-highest ("range").
+	function rstat(c, k, what,   n, m, x) {
+		n = ratios(c, k, x)
 		if (!n)
 			return "-"
 		m = median(x, n)
-		if (what == "median")
-			return sprintf("%.2f", m)
-		return sprintf("%.2f-%.2f", x[1], x[n])
+		return what == "median" ? sprintf("%.2f", m) : sprintf("%.2f-%.2f", x[1], x[n])
 	}
 	function v(k,   i, a) {
 		for (i = 1; i <= NF; i++) {
@@ -163,7 +157,7 @@ EOT
 			printf rf, c, rstat(c, "MBps", "median"), rstat(c, "iops", "median"),
 				rstat(c, "lat_us", "median"), rstat(c, "p99_us", "median"),
 				rstat(c, "gcpu_us_op", "median"), rstat(c, "dcpu_us_op", "median"),
-				rcpu(c, "median")
+				rstat(c, "cpu", "median")
 		}
 		if (nr < 2)
 			exit
@@ -176,7 +170,7 @@ EOT
 			if (!have[c, "argo"] || !have[c, "pv"])
 				continue
 			printf sf, c, rstat(c, "MBps", "range"), rstat(c, "iops", "range"),
-				rstat(c, "lat_us", "range"), rcpu(c, "range")
+				rstat(c, "lat_us", "range"), rstat(c, "cpu", "range")
 		}
 	}' "$out/results.txt"
 }
