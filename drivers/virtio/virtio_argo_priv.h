@@ -142,7 +142,6 @@ struct va_vq {
 	 * the next one before new chains are taken (tx_lock): num bits.
 	 */
 	unsigned long *resend;
-	u32 nresend;		/* bits set in it: none, no search */
 };
 
 /* GET_DEVICE_INFO in CPU byte order. */

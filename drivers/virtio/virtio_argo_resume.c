@@ -169,8 +169,7 @@ static unsigned int va_resume_chains(struct va_vdev *vd)
 			c->received = 0;
 			c->started = false;
 			c->out_done = false;
-			if (!__test_and_set_bit(h, vvq->resend))
-				vvq->nresend++;
+			__set_bit(h, vvq->resend);
 			n++;
 		}
 	}
@@ -322,7 +321,6 @@ void va_vdev_fail_chains(struct va_vq *vvq)
 			atomic_inc(&vvq->ro_inflight);
 	}
 	bitmap_zero(vvq->resend, vvq->num);
-	vvq->nresend = 0;
 	for (head = 0; head < vvq->num; head++) {
 		u16 old = vvq->used_idx;
 

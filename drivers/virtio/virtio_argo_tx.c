@@ -115,16 +115,10 @@ static bool va_tx_resend_chain(struct va_bus *bus, struct va_vq *vvq)
 	unsigned long head;
 
 	for (;;) {
-		/* The usual case, on the path of every new chain. */
-		if (!vvq->nresend)
-			return false;
 		head = find_first_bit(vvq->resend, vvq->num);
-		if (WARN_ON_ONCE(head >= vvq->num)) {
-			vvq->nresend = 0;
+		if (head >= vvq->num)
 			return false;
-		}
 		__clear_bit(head, vvq->resend);
-		vvq->nresend--;
 		/* Failed or completed by a notifier's poll meanwhile? */
 		if (vvq->chains[head].in_flight)
 			break;

@@ -362,7 +362,6 @@ static void va_reset_locked(struct virtio_device *vdev)
 		memset(vd->vqs[i]->chains, 0,
 		       vd->vqs[i]->num * sizeof(struct va_chain));
 		bitmap_zero(vd->vqs[i]->resend, vd->vqs[i]->num);
-		vd->vqs[i]->nresend = 0;
 		atomic_set(&vd->vqs[i]->ro_inflight, 0);
 	}
 	vd->broken = false;

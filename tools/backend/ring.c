@@ -29,6 +29,9 @@ static int ring_bind(struct vab_ring *r)
 {
 	struct argo_bind b;
 	int fd, rc;
+	/* Argo's largest payload for the ring, at most one of our batches. */
+	u32 max_msg = opt.ring_len - 32 < VAB_BATCH_MAX ?
+		      opt.ring_len - 32 : VAB_BATCH_MAX;
 
 	fd = open("/dev/argo", O_RDWR | O_NONBLOCK | O_CLOEXEC);
 	if (fd < 0)
@@ -43,8 +46,7 @@ static int ring_bind(struct vab_ring *r)
 	 * the notify hypercall after a receive that no sender can wait for.
 	 */
 	b.flags = ARGO_BIND_F_SENDER_MAX;
-	b.max_payload = opt.ring_len - 32 < VAB_BATCH_MAX ?
-			opt.ring_len - 32 : VAB_BATCH_MAX;
+	b.max_payload = max_msg;
 	if (ioctl(fd, ARGO_IOC_BIND, &b) < 0) {
 		rc = -errno;
 		close(fd);
@@ -63,8 +65,7 @@ static int ring_bind(struct vab_ring *r)
 		return rc;
 	}
 	r->fd = fd;
-	r->max_msg = opt.ring_len - 32 < VAB_BATCH_MAX ?
-		     opt.ring_len - 32 : VAB_BATCH_MAX;
+	r->max_msg = max_msg;
 	r->max_payload = b.max_payload;
 	return 0;
 }
