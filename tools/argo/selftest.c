@@ -90,7 +90,8 @@ static void tap_recv_pattern(int fd, u8 *buf, u32 buf_len, u32 len, u64 seq,
 		return;
 	}
 	off = seq_check(buf, rc, seq);
-	if (rc != (int)len || r.msg_len != len || r.flags) {
+	if (rc != (int)len || r.msg_len != len ||
+	    (r.flags & ~ARGO_RECV_F_MORE)) {
 		tap(false, "%s: returned %d msg_len %u flags 0x%x, want %u",
 		    name, rc, r.msg_len, r.flags, len);
 	} else if (r.src_domid != src_domid || r.src_port != src_port ||
@@ -400,9 +401,14 @@ static void selftest_recv(struct selftest *t)
 	    !memcmp(t->buf, t->buf + 100, 10) && t->buf[10] == 0,
 	    "RECV 100 bytes into 10: rc %d flags 0x%x msg_len %u", rc,
 	    r.flags, r.msg_len);
+	tap(rc == 10 && (r.flags & ARGO_RECV_F_MORE),
+	    "RECV with another message queued: MORE (flags 0x%x)", r.flags);
 	seq_fill(t->buf, 50, 22);
-	tap_recv_pattern(t->big, t->buf, t->buf_len, 50, 22, t->dom, self, 0,
-			 "the next RECV gets the next message");
+	rc = recv_nb(t->big, t->buf + 100, 64, r.flags, &r);
+	tap(rc == 50 && !(r.flags & (ARGO_RECV_F_MORE | ARGO_RECV_F_TRUNC)) &&
+	    !memcmp(t->buf, t->buf + 100, 50),
+	    "the next RECV (flags given back) gets the last message, no MORE: rc %d flags 0x%x",
+	    rc, r.flags);
 
 	seq_fill(t->buf, 40, 23);
 	do_send(t->big, t->dom, self, 3, t->buf, 40);

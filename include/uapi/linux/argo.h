@@ -81,13 +81,18 @@ struct argo_sendv {
 /* argo_recv.flags */
 #define ARGO_RECV_F_PEEK	(1U << 0)	/* in: leave the message queued */
 #define ARGO_RECV_F_TRUNC	(1U << 16)	/* out: payload did not fit */
+#define ARGO_RECV_F_MORE	(1U << 17)	/* out: another one was queued */
 
 /**
  * struct argo_recv - ARGO_IOC_RECV: receive one message
  * @buf: user address of the payload buffer
  * @buf_len: its size
  * @flags: in: ARGO_RECV_F_PEEK; out: ARGO_RECV_F_TRUNC added when the
- *	payload was longer than @buf_len (the rest is discarded)
+ *	payload was longer than @buf_len (the rest is discarded), and
+ *	ARGO_RECV_F_MORE (not with PEEK) when another message was waiting
+ *	once this one was taken: receive again before going back to poll(),
+ *	and save the receive that would only return EAGAIN. A hint: a
+ *	message that arrives later is signalled by poll() as usual.
  * @msg_len: out: full payload length
  * @src_domid: out: sending domain, as Xen vouches for it
  * @pad: 0
