@@ -230,6 +230,12 @@ round() {
 	domu_wait_gone "$name" 60 || domu_destroy "$name"
 	be_stop
 	grep -a -i -E 'offloads|tap .*rx .*packets|model bug|refused|dropped|clos|hello|goodbye|lost|replac' "$VA_TMP/be-$r.out" | head -n 40 | diag
+	# A write to the tap provokes TCP's answer at once: batch_end() sends
+	# it in the same message as the transmit completions.
+	_j=$(sed -n 's/.*tap .*(.* dropped, \([0-9]*\) sent with transmit completions).*/\1/p' \
+		"$VA_TMP/be-$r.out" | tail -n 1)
+	check "$r: packets from the tap went out with transmit completions (${_j:-none})" \
+		[ "${_j:-0}" -gt 0 ]
 	if grep -a -q 'model bug' "$VA_TMP/be-$r.out"; then
 		not_ok "$r: back-end log has no 'model bug' line"
 	else

@@ -189,6 +189,8 @@ u8 *conn_frame(struct vab_conn *c, u32 size, bool ctrl);
 void conn_flush(struct vab_conn *c);
 void conn_flush_all(void);
 void conn_flush_ring(struct vab_ring *r);
+bool conn_ring_output_ready(struct vab_ring *r);
+void conn_batch_end(struct vab_ring *r);
 bool conn_ring_congested(struct vab_ring *r);
 void conn_tick(void);
 struct vab_dev *conn_dev(struct vab_conn *c, u16 num);

@@ -292,6 +292,32 @@ void conn_flush_ring(struct vab_ring *r)
 	}
 }
 
+/* The models of the connections on r may add to what is about to go. */
+void conn_batch_end(struct vab_ring *r)
+{
+	struct vab_conn *c;
+	unsigned int i;
+
+	for (c = conns; c; c = c->next) {
+		if (c->ring != r)
+			continue;
+		for (i = 0; i < c->ndevs && !c->dead; i++)
+			if (c->devs[i].ops && c->devs[i].ops->batch_end)
+				c->devs[i].ops->batch_end(&c->devs[i]);
+	}
+}
+
+/* Has a connection on r a whole message to send? */
+bool conn_ring_output_ready(struct vab_ring *r)
+{
+	struct vab_conn *c;
+
+	for (c = conns; c; c = c->next)
+		if (c->ring == r && !c->dead && c->out_head)
+			return true;
+	return false;
+}
+
 bool conn_ring_congested(struct vab_ring *r)
 {
 	struct vab_conn *c;

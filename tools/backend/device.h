@@ -69,6 +69,12 @@ struct vab_dev_ops {
 	void (*kick)(struct vab_dev *dev);
 	/* Called about once a second (optional). */
 	void (*tick)(struct vab_dev *dev);
+	/*
+	 * The chains of the messages just read were all handed over, and
+	 * their answers are about to be sent (optional): output the model
+	 * adds now goes in the same message, for one VIRQ in the guest.
+	 */
+	void (*batch_end)(struct vab_dev *dev);
 };
 
 /* A device instance on one connection. */
