@@ -82,6 +82,7 @@ else
 	not_ok "bench: back-end started"
 	show_out backend
 fi
+info "dom0: $(vabench-cost 2>&1 | tr '\n' ' ')"
 bg_start server vabench-net server
 wait_line "$VA_TMP/server.out" 'listening' 10 || show_out server
 

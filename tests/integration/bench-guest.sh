@@ -64,6 +64,7 @@ else
 	say "modprobe virtio_argo failed: $(cat "$VA_TMP/va.err")"
 fi
 
+say "$(vabench-cost 2>&1 | tr '\n' ' ')"
 # Which paths have which device (the back-end may not serve blk or net).
 # shellcheck disable=SC2034 # blk_* and net_* are read through eval
 blk_argo=/dev/vda blk_pv=/dev/xvda

@@ -3,7 +3,7 @@
 # Host side of `make bench` (scripts/bench.sh runs it): the same overlay as
 # run-virtio.sh (firmware tables, modules with modules.dep, the back-end, a
 # guest initramfs carrying the SSDT) plus tools/bench's vabench-blk and
-# vabench-net in dom0 and in the guest; boots Xen + dom0 and runs
+# vabench-net (and vabench-cost) in dom0 and in the guest; boots Xen + dom0 and runs
 # tests/integration/bench-dom0.sh, whose guest runs bench-guest.sh.
 #
 # Usage: tests/integration/run-bench.sh [--log FILE] [--timeout S] [--verbose]
@@ -31,7 +31,8 @@ ko=$VA_TOP/drivers/xen/argo/xen-argo.ko
 vko=$VA_TOP/drivers/virtio/virtio_argo.ko
 backend=$VA_TOP/tools/backend/virtio-argo-backend
 bench=$VA_TOP/tools/bench
-for f in "$ko" "$vko" "$backend" "$bench/vabench-blk" "$bench/vabench-net"; do
+for f in "$ko" "$vko" "$backend" "$bench/vabench-blk" "$bench/vabench-net" \
+	"$bench/vabench-cost"; do
 	[ -f "$f" ] || die "$f not found: run make first"
 done
 read -r -a backends <<<"${VIRTIO_BACKENDS:-0:30000}"
@@ -59,8 +60,8 @@ mod_tree dom0 usr/lib $VA_DOM0_MODULES
 # shellcheck disable=SC2086
 mod_tree domu lib $VA_DOMU_MODULES
 install -m 0755 "$backend" "$RL_DOM0/bin/"
-install -m 0755 "$bench/vabench-blk" "$bench/vabench-net" "$RL_DOM0/bin/"
-install -m 0755 "$bench/vabench-blk" "$bench/vabench-net" "$RL_DOMU/bin/"
+install -m 0755 "$bench"/vabench-{blk,net,cost} "$RL_DOM0/bin/"
+install -m 0755 "$bench"/vabench-{blk,net,cost} "$RL_DOMU/bin/"
 
 # The guest's initramfs: the ACPI table upgrade cpio first (see
 # run-virtio.sh), then the busybox image with the overlay.
