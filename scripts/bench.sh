@@ -53,6 +53,19 @@ fi
 	die "no results (see build/bench/console-*.log)"
 }
 
+# The median of the n values x[1..n] (sorted in place), "?" for none: an
+# awk function that the table and the plot's data both use.
+AWK_MEDIAN='
+function median(x, n,   i, j, t) {
+	for (i = 2; i <= n; i++)
+		for (j = i; j > 1 && x[j - 1] + 0 > x[j] + 0; j--) {
+			t = x[j]; x[j] = x[j - 1]; x[j - 1] = t
+		}
+	if (!n)
+		return "?"
+	return n % 2 ? x[(n + 1) / 2] : (x[n / 2] + x[n / 2 + 1]) / 2
+}'
+
 # ---- the table: one row per case and path, then the ratios --------------
 table() {
 	echo "virtio over Argo (argo) against Xen PV drivers (pv), one PVH guest"
@@ -65,17 +78,7 @@ CPUs busy (1.00 = one CPU) and CPU time per request (us); hc, virq =
 Argo hypercalls and VIRQs per request in the guest; irq = all interrupts
 per request in the guest.
 EOT
-	awk '
-	# The median of the n values x[1..n] (sorted in place).
-	function median(x, n,   i, j, t) {
-		for (i = 2; i <= n; i++)
-			for (j = i; j > 1 && x[j - 1] + 0 > x[j] + 0; j--) {
-				t = x[j]; x[j] = x[j - 1]; x[j - 1] = t
-			}
-		if (!n)
-			return "?"
-		return n % 2 ? x[(n + 1) / 2] : (x[n / 2] + x[n / 2 + 1]) / 2
-	}
+	awk "$AWK_MEDIAN"'
 	# Median over the runs of value k of case c, path p.
 	function med(c, p, k,   r, n, x) {
 		n = 0
@@ -179,7 +182,7 @@ table | tee "$out/table.txt"
 # ---- the plot: sequential read and TCP send against request size --------
 # sweep FAMILY: "KiB argo pv" rows of MB/s for the cases FAMILY-SIZE.
 sweep() {
-	awk -v fam="$1" '
+	awk -v fam="$1" "$AWK_MEDIAN"'
 	{
 		for (i = 1; i <= NF; i++) {
 			split($i, a, "=")
@@ -194,17 +197,13 @@ sweep() {
 		mb[kib, n[1], cnt[kib, n[1]]] = f["MBps"]
 	}
 	# The median of the runs of size s on path p, or NaN.
-	function med(s, p,   i, j, k, t, x) {
+	function med(s, p,   i, k, x) {
 		k = cnt[s, p] + 0
 		if (!k)
 			return "NaN"
 		for (i = 1; i <= k; i++)
 			x[i] = mb[s, p, i]
-		for (i = 2; i <= k; i++)
-			for (j = i; j > 1 && x[j - 1] + 0 > x[j] + 0; j--) {
-				t = x[j]; x[j] = x[j - 1]; x[j - 1] = t
-			}
-		return k % 2 ? x[(k + 1) / 2] : (x[k / 2] + x[k / 2 + 1]) / 2
+		return median(x, k)
 	}
 	END {
 		for (s in sizes)

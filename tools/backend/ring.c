@@ -30,8 +30,8 @@ static int ring_bind(struct vab_ring *r)
 	struct argo_bind b;
 	int fd, rc;
 	/* Argo's largest payload for the ring, at most one of our batches. */
-	u32 max_msg = opt.ring_len - 32 < VAB_BATCH_MAX ?
-		      opt.ring_len - 32 : VAB_BATCH_MAX;
+	u32 max_msg = ARGO_RING_MAX_PAYLOAD(opt.ring_len) < VAB_BATCH_MAX ?
+		      ARGO_RING_MAX_PAYLOAD(opt.ring_len) : VAB_BATCH_MAX;
 
 	fd = open("/dev/argo", O_RDWR | O_NONBLOCK | O_CLOEXEC);
 	if (fd < 0)
