@@ -46,6 +46,8 @@ struct vab_counters {
 	/* /sys/kernel/debug/virtio-argo/ * /stats, summed over buses */
 	bool va_ok;
 	unsigned long long tx_msgs, rx_msgs, tx_eagain;
+	/* /sys/class/net/ * /statistics, all interfaces but lo */
+	unsigned long long tx_packets, rx_packets;
 };
 
 /* What one run measured, for vab_report(). */
