@@ -126,7 +126,8 @@ round() {
 	export DOMU_VCPUS
 	# shellcheck disable=SC2153 # GUEST_K: lib.sh
 	if ! domu_start "$name" pvh "$GUEST_K" "$GUEST_I" \
-		"va.netip=$GUEST_IP/24 va.netpeer=$HOST_IP va.netmb=$NET_MB"; then
+		"va.netip=$GUEST_IP/24 va.netpeer=$HOST_IP va.netmb=$NET_MB" \
+		"va.netlinkdown=$([ "$r" = off ] && echo 1 || echo 0)"; then
 		not_ok "$r: xl create of a PVH guest"
 		kill "$g2d_pid" 2>/dev/null
 		be_stop
@@ -211,6 +212,7 @@ round() {
 	else
 		not_ok "$r: $NET_MB MiB dom0->guest: the guest listened"
 	fi
+	[ "$r" != off ] || link_down
 	domu_wait_line "$name" 'VA-NET: done|VA-DOMU-DONE' 120
 	_lf=$(domu_logfile "$name")
 	tr -d '\r' <"$_lf" | sed -n 's/^VA-NET: //p' >"$VA_TMP/guest-$r.txt"
@@ -243,6 +245,20 @@ round() {
 	fi
 	[ "$r" != on ] || ip link del "$tap" 2>/dev/null
 	rm -f "$VA_TMP/g2d-$r.bin"
+}
+
+# link_down: delete the back-end's tap under the guest's running link
+# (domu-net.sh's link_down checks the guest's side).
+link_down() {
+	if ! domu_wait_line "$name" 'VA-NET: (linkdown ready|done)' 120 ||
+		! grep -a -q 'VA-NET: linkdown ready' "$(domu_logfile "$name")"; then
+		not_ok "$r: the guest waited for the tap to be deleted"
+		return
+	fi
+	sleep 1
+	ip link del "$tap" 2>"$VA_TMP/ip.err" || diag "ip link del $tap: $(cat "$VA_TMP/ip.err")"
+	check "$r: tap $tap deleted under the guest: the back-end says link down" \
+		wait_line "$VA_TMP/be-$r.out" "tap $tap: .*link down" 15
 }
 
 # bg_wait_pid PID SECS: wait for PID to exit (killed after SECS).

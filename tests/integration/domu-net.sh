@@ -13,10 +13,12 @@
 #   g2d sent rc=RC            nc is done
 #   d2g listening             nc -l -p 5002 runs: dom0 sends its file
 #   d2g sha HASH size N       what arrived
+#   linkdown ready            (va.netlinkdown=1) dom0 may delete the tap
 #   dmesg: ...                warnings, virtio lines
 #   done rc=N
 # Kernel command line: va.netip=10.99.0.2/24, va.netpeer=10.99.0.1,
-# va.netmb=8 (the transfer size in MiB).
+# va.netmb=8 (the transfer size in MiB), va.netlinkdown=0 (1: the
+# link-down phase at the end).
 # shellcheck disable=SC1091 # the overlay's copy of tests/integration/lib.sh
 . "${VA:-/opt/va}/integration/lib.sh"
 
@@ -118,6 +120,32 @@ net_main() {
 	say "d2g sha $(sha256sum <"$VA_TMP/d2g.bin" | cut -d' ' -f1) size $(wc -c <"$VA_TMP/d2g.bin")"
 	rm -f "$VA_TMP/d2g.bin"
 	ip -s link show "$eth" | sed 's/^/VA-NET: stats: /'
+	[ "$(cmdline_val va.netlinkdown 0)" = 1 ] && link_down
+}
+
+# dom0 deletes the tap under the running interface: the link goes down
+# (a config change from the back-end), and the driver still unbinds.
+link_down() {
+	say "linkdown ready"
+	_end=$(($(va_now) + 30))
+	# Keep sending meanwhile: packets in flight as the tap goes.
+	until [ "$(cat "/sys/class/net/$eth/carrier" 2>/dev/null)" = 0 ]; do
+		[ "$(va_now)" -lt "$_end" ] || break
+		ping -c 1 -W 1 "$PEER" >/dev/null 2>&1
+	done
+	if [ "$(cat "/sys/class/net/$eth/carrier" 2>/dev/null)" = 0 ]; then
+		report OK "dom0 deleted the tap: $eth lost its carrier (link status from the device)"
+	else
+		report FAIL "dom0 deleted the tap: $eth still has carrier after 30 s"
+	fi
+	ping -c 2 -W 1 "$PEER" >/dev/null 2>&1 &&
+		report FAIL "ping $PEER answered with the tap gone"
+	# Every chain the device holds must come back for the reset.
+	if timeout 30 rmmod virtio_net 2>"$VA_TMP/rmmod.err"; then
+		report OK "rmmod virtio_net with the link down"
+	else
+		report FAIL "rmmod virtio_net with the link down: $(cat "$VA_TMP/rmmod.err")"
+	fi
 }
 
 net_main

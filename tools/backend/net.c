@@ -425,6 +425,13 @@ static void tap_service(struct net *n, short revents)
 		tx_flush(n);
 	if (revents & (POLLIN | POLLERR | POLLHUP))
 		rx_pump(n);
+	/*
+	 * A dead tap (here or in rx_pump()) never says POLLOUT again: the
+	 * chains held for it would hold the guest's transmit queue too.
+	 * Complete them as dropped; tx_write() counts them as failed.
+	 */
+	if (n->tap_dead)
+		tx_flush(n);
 	n->in_callback = false;
 	if (n->destroyed) {
 		free(n);
