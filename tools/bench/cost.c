@@ -26,8 +26,9 @@
 #define FAULT_PAGES	64
 #define ARGO_MSGS	100
 #define COST_PORT	0x7ab0c057	/* a port no test binds */
+#define COST_RING_LEN	1048512		/* room for 12 64 KiB messages */
 
-static char line[512];
+static char line[512], line2[64];
 static size_t used;
 
 static void add(const char *name, double us)
@@ -97,47 +98,66 @@ static void cost_fault(void)
 }
 
 /*
- * Header-only messages to a ring of our own, then received: a send is a
- * system call, a hypercall and the VIRQ Xen raises in this same domain; a
- * receive is a system call and a copy out of the ring.
+ * Messages of @size bytes to a ring of our own, then received, @burst at a
+ * time (what the ring holds): a send is a system call, the copy into the
+ * driver, a hypercall in which Xen copies the payload into the ring, and
+ * the VIRQ Xen raises in this same domain; a receive is a system call and
+ * a copy out of the ring. Header-only messages give the fixed part; 64 KiB
+ * ones (a TSO packet) add what the bytes cost.
  */
-static void cost_argo(void)
+static void cost_argo(const char *what, size_t size, int burst, int rounds)
 {
-	struct argo_bind bind = { .port = COST_PORT, .partner = ARGO_DOMID_ANY };
+	struct argo_bind bind = { .port = COST_PORT, .partner = ARGO_DOMID_ANY,
+				  .ring_len = COST_RING_LEN };
 	struct argo_sendv s = { .port = COST_PORT, .type = 1 };
+	struct argo_iov iov;
 	struct argo_info info;
 	struct argo_recv r;
-	char buf[64];
-	int fd, i, sent = 0, got = 0;
-	double t;
+	double t_send = 0, t_recv = 0, t;
+	int fd, i, k, sent = 0, got = 0;
+	char *buf;
 
-	fd = open("/dev/argo", O_RDWR | O_NONBLOCK | O_CLOEXEC);
-	if (fd < 0)
+	buf = calloc(1, size ? size : 1);
+	fd = buf ? open("/dev/argo", O_RDWR | O_NONBLOCK | O_CLOEXEC) : -1;
+	if (fd < 0) {
+		free(buf);
 		return;
+	}
 	if (ioctl(fd, ARGO_IOC_BIND, &bind) || ioctl(fd, ARGO_IOC_INFO, &info)) {
 		fprintf(stderr, "vabench-cost: /dev/argo: %s\n", strerror(errno));
-		close(fd);
-		return;
+		goto out;
 	}
 	s.domid = info.domid;
-	t = vab_now();
-	for (i = 0; i < ARGO_MSGS; i++)
-		sent += ioctl(fd, ARGO_IOC_SENDV, &s) == 0;
-	if (sent == ARGO_MSGS)
-		add("Argo send to self", (vab_now() - t) / ARGO_MSGS * 1e6);
-	t = vab_now();
-	for (i = 0; i < sent; i++) {
-		memset(&r, 0, sizeof(r));
-		r.buf = (unsigned long)buf;
-		r.buf_len = sizeof(buf);
-		got += ioctl(fd, ARGO_IOC_RECV, &r) == 0;
+	iov.base = (unsigned long)buf;
+	iov.len = size;
+	s.iov = (unsigned long)&iov;
+	s.niov = size ? 1 : 0;
+	for (k = 0; k < rounds; k++) {
+		t = vab_now();
+		for (i = 0; i < burst; i++)
+			sent += ioctl(fd, ARGO_IOC_SENDV, &s) >= 0;
+		t_send += vab_now() - t;
+		t = vab_now();
+		for (i = 0; i < burst; i++) {
+			memset(&r, 0, sizeof(r));
+			r.buf = (unsigned long)buf;
+			r.buf_len = size;
+			got += ioctl(fd, ARGO_IOC_RECV, &r) >= 0;
+		}
+		t_recv += vab_now() - t;
 	}
-	if (sent == ARGO_MSGS && got == sent)
-		add("Argo receive", (vab_now() - t) / got * 1e6);
-	else
-		fprintf(stderr, "vabench-cost: Argo: %d of %d sent, %d received\n",
-			sent, ARGO_MSGS, got);
+	if (sent == burst * rounds && got == sent) {
+		snprintf(line2, sizeof(line2), "Argo send %s", what);
+		add(line2, t_send / sent * 1e6);
+		snprintf(line2, sizeof(line2), "Argo receive %s", what);
+		add(line2, t_recv / got * 1e6);
+	} else {
+		fprintf(stderr, "vabench-cost: Argo %s: %d of %d sent, %d received\n",
+			what, sent, burst * rounds, got);
+	}
+out:
 	close(fd);
+	free(buf);
 }
 
 int main(void)
@@ -145,7 +165,8 @@ int main(void)
 	cost_syscall();
 	cost_copy();
 	cost_fault();
-	cost_argo();
+	cost_argo("0 bytes", 0, ARGO_MSGS, 1);
+	cost_argo("64 KiB", COPY_LEN, 12, 5);
 	printf("unit costs: %s\n", line);
 	return 0;
 }
