@@ -386,7 +386,19 @@ bool va_tx_kick_vq(struct va_vq *vvq)
 			list_add_tail(&vvq->tx_node, &bus->tx_vqs);
 			vvq->queued = true;
 		}
-		va_tx_run(bus, VA_TX_BUDGET_NOTIFY);
+		/*
+		 * Chains the device only reads are still in flight on this
+		 * queue: their completions will come anyway, so nothing waits
+		 * on this chain alone. Let tx_work send it, with the chains
+		 * the driver adds meanwhile (TCP's next TSO packet) in the
+		 * same Argo message. An idle queue sends at once: a lone
+		 * request's latency is not traded for batching.
+		 */
+		if (!irqs_disabled_flags(flags) && !bus->pend_niov &&
+		    atomic_read(&vvq->ro_inflight))
+			queue_work(va_wq, &bus->tx_work);
+		else
+			va_tx_run(bus, VA_TX_BUDGET_NOTIFY);
 	}
 	spin_unlock_irqrestore(&bus->tx_lock, flags);
 	/*
