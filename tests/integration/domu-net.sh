@@ -120,7 +120,9 @@ net_main() {
 	say "d2g sha $(sha256sum <"$VA_TMP/d2g.bin" | cut -d' ' -f1) size $(wc -c <"$VA_TMP/d2g.bin")"
 	rm -f "$VA_TMP/d2g.bin"
 	ip -s link show "$eth" | sed 's/^/VA-NET: stats: /'
-	[ "$(cmdline_val va.netlinkdown 0)" = 1 ] && link_down
+	if [ "$(cmdline_val va.netlinkdown 0)" = 1 ]; then
+		link_down
+	fi
 }
 
 # dom0 deletes the tap under the running interface: the link goes down

@@ -28,7 +28,7 @@
 #define COST_PORT	0x7ab0c057	/* a port no test binds */
 #define COST_RING_LEN	1048512		/* room for 12 64 KiB messages */
 
-static char line[512], line2[64];
+static char line[512];
 static size_t used;
 
 static void add(const char *name, double us)
@@ -115,6 +115,7 @@ static void cost_argo(const char *what, size_t size, int burst, int rounds)
 	struct argo_recv r;
 	double t_send = 0, t_recv = 0, t;
 	int fd, i, k, sent = 0, got = 0;
+	char label[64];
 	char *buf;
 
 	buf = calloc(1, size ? size : 1);
@@ -147,10 +148,10 @@ static void cost_argo(const char *what, size_t size, int burst, int rounds)
 		t_recv += vab_now() - t;
 	}
 	if (sent == burst * rounds && got == sent) {
-		snprintf(line2, sizeof(line2), "Argo send %s", what);
-		add(line2, t_send / sent * 1e6);
-		snprintf(line2, sizeof(line2), "Argo receive %s", what);
-		add(line2, t_recv / got * 1e6);
+		snprintf(label, sizeof(label), "Argo send %s", what);
+		add(label, t_send / sent * 1e6);
+		snprintf(label, sizeof(label), "Argo receive %s", what);
+		add(label, t_recv / got * 1e6);
 	} else {
 		fprintf(stderr, "vabench-cost: Argo %s: %d of %d sent, %d received\n",
 			what, sent, burst * rounds, got);
