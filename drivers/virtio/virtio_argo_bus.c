@@ -782,6 +782,7 @@ static int va_stats_show(struct seq_file *m, void *v)
 		   atomic64_read(&st->tx_msgs), atomic64_read(&st->tx_bytes),
 		   atomic64_read(&st->tx_eagain),
 		   atomic64_read(&st->tx_copied));
+	seq_printf(m, "tx_deferred %lld\n", atomic64_read(&st->tx_deferred));
 	seq_printf(m, "rx_msgs %lld\nrx_bytes %lld\n",
 		   atomic64_read(&st->rx_msgs), atomic64_read(&st->rx_bytes));
 	seq_printf(m, "chains %lld\ncompletions %lld\n",

@@ -60,6 +60,7 @@ struct va_stats {
 	atomic64_t tx_bytes;
 	atomic64_t tx_eagain;
 	atomic64_t tx_copied;	/* bytes sent from the bounce buffer */
+	atomic64_t tx_deferred;	/* kicks left to the next completion */
 	atomic64_t rx_msgs;
 	atomic64_t rx_bytes;
 	atomic64_t chains;
@@ -308,6 +309,7 @@ void va_cb_forget(struct va_vdev *vd);
 void va_tx_work(struct work_struct *work);
 void va_space_ready(struct argo_ring *ring, void *priv);
 void va_tx_run(struct va_bus *bus, unsigned int budget);
+void va_tx_flush(struct va_bus *bus);
 bool va_tx_kick_vq(struct va_vq *vvq);
 void va_tx_queue_ctrl(struct va_bus *bus, struct va_ctrl *c);
 void va_tx_unqueue_ctrl(struct va_bus *bus, struct va_ctrl *c);

@@ -382,6 +382,8 @@ void va_rx_work(struct work_struct *work)
 		return;
 	ret = argo_ring_recv(bus->ring, va_rx_msg, bus, VA_RX_BUDGET);
 	va_cb_run(bus);
+	/* What busy queues made available meanwhile (va_tx_kick_vq()). */
+	va_tx_flush(bus);
 	if (ret == VA_RX_BUDGET || ret == -EBUSY)
 		queue_work(va_wq, &bus->rx_work);
 	else if (ret == -EPROTO)

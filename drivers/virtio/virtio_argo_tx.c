@@ -21,6 +21,13 @@
 /* Argo messages a notify may send before it leaves the rest to tx_work. */
 #define VA_TX_BUDGET_NOTIFY	4
 #define VA_TX_BUDGET_WORK	16
+/*
+ * Chains a queue must have at the device for a new one to wait for the
+ * next completion instead of being sent at once (va_tx_kick_vq()). A
+ * filesystem's few requests in flight stay below it; a deep queue (a
+ * database, fio at queue depth 32) is above it whenever it is full.
+ */
+#define VA_TX_BUSY_CHAINS	8
 
 static void va_tx_clear_pending(struct va_bus *bus)
 {
@@ -352,6 +359,36 @@ void va_space_ready(struct argo_ring *ring, void *priv)
 	queue_work(va_wq, &bus->tx_work);
 }
 
+/*
+ * Whether a queue has so many chains at the device that a completion is
+ * sure to come soon. Taken but not yet used: the used index is the
+ * receive side's, read without its lock, so this is an estimate. It only
+ * errs on the side of sending at once when a completion races with it.
+ */
+static bool va_tx_vq_busy(struct va_vq *vvq)
+{
+	u16 at_device = vvq->last_avail - READ_ONCE(vvq->used_idx);
+
+	return at_device >= VA_TX_BUSY_CHAINS;
+}
+
+/**
+ * va_tx_flush() - send the chains that waited for a completion
+ * @bus: the bus
+ *
+ * Called by rx_work once it has delivered a batch of completions: what
+ * the drivers made available since the last call goes in one message.
+ */
+void va_tx_flush(struct va_bus *bus)
+{
+	unsigned long flags;
+
+	spin_lock_irqsave(&bus->tx_lock, flags);
+	if (!list_empty(&bus->tx_vqs))
+		va_tx_run(bus, VA_TX_BUDGET_NOTIFY);
+	spin_unlock_irqrestore(&bus->tx_lock, flags);
+}
+
 /**
  * va_tx_kick_vq() - the driver made chains available on a queue
  * @vvq: the queue
@@ -391,14 +428,26 @@ bool va_tx_kick_vq(struct va_vq *vvq)
 		 * queue: their completions will come anyway, so nothing waits
 		 * on this chain alone. Let tx_work send it, with the chains
 		 * the driver adds meanwhile (TCP's next TSO packet) in the
-		 * same Argo message. An idle queue sends at once: a lone
-		 * request's latency is not traded for batching.
+		 * same Argo message.
+		 *
+		 * Many chains of this queue at the device: it is busy, and a
+		 * completion is coming. The chain waits for the rx_work that
+		 * delivers it (va_tx_flush()), so the requests the driver
+		 * makes in between go in one Argo message, not one message
+		 * each. tx_work would not batch them: on a busy vCPU it runs
+		 * as soon as the submitter returns to user space.
+		 *
+		 * An idle queue sends at once: a lone request's latency is not
+		 * traded for batching.
 		 */
-		if (!irqs_disabled_flags(flags) && !bus->pend_niov &&
-		    atomic_read(&vvq->ro_inflight))
-			queue_work(va_wq, &bus->tx_work);
-		else
+		if (irqs_disabled_flags(flags) || bus->pend_niov)
 			va_tx_run(bus, VA_TX_BUDGET_NOTIFY);
+		else if (atomic_read(&vvq->ro_inflight))
+			queue_work(va_wq, &bus->tx_work);
+		else if (!va_tx_vq_busy(vvq))
+			va_tx_run(bus, VA_TX_BUDGET_NOTIFY);
+		else
+			atomic64_inc(&bus->stats.tx_deferred);
 	}
 	spin_unlock_irqrestore(&bus->tx_lock, flags);
 	/*

@@ -425,7 +425,7 @@ void va_vring_used(struct va_vq *vvq, u16 head, u32 len)
 	WRITE_ONCE(e->len, cpu_to_virtio32(vdev, len));
 	/* The element before the index that publishes it. */
 	virtio_wmb(true);
-	vvq->used_idx++;
+	WRITE_ONCE(vvq->used_idx, vvq->used_idx + 1);
 	WRITE_ONCE(vr->used->idx, cpu_to_virtio16(vdev, vvq->used_idx));
 }
 

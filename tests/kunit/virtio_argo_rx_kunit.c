@@ -62,6 +62,7 @@
 #define va_vdev_config_event	va_rxk_vdev_config_event
 #define va_tx_post_oneway	va_rxk_tx_post_oneway
 #define va_tx_run		va_rxk_tx_run
+#define va_tx_flush		va_rxk_tx_flush
 #define va_tx_quiesce_pending	va_rxk_tx_quiesce_pending
 #define va_wq			va_rxk_wq
 #define va_poll_ms		va_rxk_poll_ms
@@ -169,6 +170,10 @@ struct rxk_rec {
 	u8 cfg_data[CONFIG_SIZE];
 	unsigned int callbacks;
 	unsigned int tx_runs;
+	/* va_tx_flush(): calls, and the messages and callbacks before */
+	unsigned int flushes;
+	unsigned int flush_next;
+	unsigned int flush_callbacks;
 };
 
 struct rxk {
@@ -298,6 +303,13 @@ int va_tx_post_oneway(struct va_bus *bus, const void *frame, u32 len)
 void va_tx_run(struct va_bus *bus, unsigned int budget)
 {
 	rxk->rec.tx_runs++;
+}
+
+void va_tx_flush(struct va_bus *bus)
+{
+	rxk->rec.flushes++;
+	rxk->rec.flush_next = rxk->ring.next;
+	rxk->rec.flush_callbacks = rxk->rec.callbacks;
 }
 
 void va_tx_quiesce_pending(struct va_vdev *vd)
@@ -1499,6 +1511,11 @@ static void va_rx_work_test(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, rxk->rec.callbacks, 1U);
 	KUNIT_EXPECT_TRUE(test, list_empty(&rxk->bus->cb_list));
 	KUNIT_EXPECT_EQ(test, rxk->rec.lost + rxk->rec.broken, 0U);
+
+	/* What busy queues waited with goes out once, after the callbacks. */
+	KUNIT_EXPECT_EQ(test, rxk->rec.flushes, 1U);
+	KUNIT_EXPECT_EQ(test, rxk->rec.flush_next, 3U);
+	KUNIT_EXPECT_EQ(test, rxk->rec.flush_callbacks, 1U);
 }
 
 /* A corrupt ring (argo_ring_recv() -EPROTO) ends the connection. */

@@ -45,7 +45,7 @@ struct vab_counters {
 	unsigned long long hypercalls, virqs, sendv_eagain;
 	/* /sys/kernel/debug/virtio-argo/ * /stats, summed over buses */
 	bool va_ok;
-	unsigned long long tx_msgs, rx_msgs, tx_eagain;
+	unsigned long long tx_msgs, rx_msgs, tx_eagain, tx_deferred;
 	/* /sys/class/net/ * /statistics, all interfaces but lo */
 	unsigned long long tx_packets, rx_packets;
 };

@@ -169,7 +169,8 @@ void vab_counters_read(struct vab_counters *c)
 		snprintf(path, sizeof(path), VA_DEBUGFS "/%s/stats", de->d_name);
 		if (read_named(path, "tx_msgs", &c->tx_msgs) &&
 		    read_named(path, "rx_msgs", &c->rx_msgs) &&
-		    read_named(path, "tx_eagain", &c->tx_eagain))
+		    read_named(path, "tx_eagain", &c->tx_eagain) &&
+		    read_named(path, "tx_deferred", &c->tx_deferred))
 			c->va_ok = true;
 	}
 	closedir(d);
@@ -327,6 +328,9 @@ void vab_report(struct vab_result *r, const struct vab_counters *a,
 	       r->ops);
 	per_op("rxmsg_op", a->va_ok && b->va_ok, a->rx_msgs, b->rx_msgs,
 	       r->ops);
+	/* kicks of a busy queue that waited for its next completion */
+	per_op("defer_op", a->va_ok && b->va_ok, a->tx_deferred,
+	       b->tx_deferred, r->ops);
 	/* sends that found the back-end's ring full, to be retried */
 	per_op("eagain_op", a->argo_ok && b->argo_ok, a->sendv_eagain,
 	       b->sendv_eagain, r->ops);
