@@ -27,8 +27,15 @@
 /* Largest non-DATA frame we accept: EVENT_CONFIG with 4096 bytes. */
 #define VA_CTRL_FRAME_MAX	(24 + VIRTIO_ARGO_MAX_CONFIG)
 
-/* Frames batched into one Argo message: each takes at least one iovec. */
+/* Xen's limit of iovecs in one Argo message. */
 #define VA_TX_IOV		8
+
+/*
+ * DATA frames batched into one Argo message. Large frames take an iovec
+ * each at least; small ones are copied next to each other and share one
+ * (see va_tx_inline()).
+ */
+#define VA_TX_CHAINS		64
 
 /*
  * Readable bytes copied into one message when a chain's buffers are too
@@ -244,7 +251,7 @@ struct va_bus {
 	struct va_ctrl *pend_ctrl;	/* or the control frame it is */
 	struct va_data_frame pend_frame[VA_TX_IOV];
 	/* Chains whose last fragment is in it: sent once it is. */
-	struct va_chain *pend_done[VA_TX_IOV];
+	struct va_chain *pend_done[VA_TX_CHAINS];
 	unsigned int pend_ndone;
 	u8 *bounce;			/* VA_TX_BOUNCE bytes */
 	u32 bounce_used;		/* by the pending message */

@@ -28,6 +28,11 @@
  * database, fio at queue depth 32) is above it whenever it is full.
  */
 #define VA_TX_BUSY_CHAINS	8
+/*
+ * Largest rest of a chain copied rather than sent in place: a copy this
+ * small costs less than Xen's translation of one more guest address.
+ */
+#define VA_TX_INLINE		256
 
 static void va_tx_clear_pending(struct va_bus *bus)
 {
@@ -213,6 +218,72 @@ static void va_tx_bounce(struct va_bus *bus, u32 room, u32 *n,
 	*pieces = 1;
 }
 
+/* The DATA frame header for the next @n bytes of the partial chain. */
+static void va_tx_frame(struct va_bus *bus, struct va_data_frame *f, u32 n)
+{
+	struct va_vq *vvq = bus->cur_vq;
+	struct va_chain *c = &vvq->chains[bus->cur_head];
+
+	va_hdr_init(&f->hdr, 0, VIRTIO_ARGO_MSG_DATA, vvq->vd->num, 0,
+		    VIRTIO_ARGO_DATA_HDR_LEN + n);
+	f->vq = cpu_to_le16(vvq->index);
+	f->chain = cpu_to_le16(bus->cur_head);
+	f->epoch = cpu_to_le32(vvq->epoch);
+	f->out_len = cpu_to_le32(c->out_len);
+	f->in_len = cpu_to_le32(c->in_len);
+	f->offset = cpu_to_le32(bus->cur_off);
+	f->reserved = 0;
+}
+
+/*
+ * The rest of the partial chain is small (a block request's header, a
+ * receive buffer's empty frame, a short packet): copy the frame, header
+ * and bytes, into the bounce buffer, right after the previous such frame,
+ * so that the two share an iovec. Xen's 8 iovecs then carry dozens of
+ * requests instead of four, and a lone request is one iovec, not two:
+ * Xen translates every iovec's guest address on its own.
+ *
+ * Return: true if the chain's last fragment is in the message; false to
+ * send it in place instead.
+ */
+static bool va_tx_inline(struct va_bus *bus, u32 n, u32 *msg_len)
+{
+	struct va_vq *vvq = bus->cur_vq;
+	struct va_chain *c = &vvq->chains[bus->cur_head];
+	u32 len = VIRTIO_ARGO_DATA_HDR_LEN + n;
+	unsigned int k = bus->pend_niov;
+	struct kvec *last = k ? &bus->pend_iov[k - 1] : NULL;
+	u8 *dst = bus->bounce + bus->bounce_used;
+	struct va_data_frame f;
+	bool join;
+
+	if (n > VA_TX_INLINE || VA_TX_BOUNCE - bus->bounce_used < len)
+		return false;
+	join = last && last->iov_base + last->iov_len == dst;
+	if (!join && k >= VA_TX_IOV)
+		return false;
+	if (n && va_chain_out_copy(vvq, bus->cur_head, bus->cur_off,
+				   dst + VIRTIO_ARGO_DATA_HDR_LEN, n) != n)
+		return false;	/* the in-place path says what is wrong */
+	/* Built aside: frames follow each other at any byte offset. */
+	va_tx_frame(bus, &f, n);
+	memcpy(dst, &f, sizeof(f));
+	if (join) {
+		last->iov_len += len;
+	} else {
+		bus->pend_iov[k].iov_base = dst;
+		bus->pend_iov[k].iov_len = len;
+		bus->pend_niov = k + 1;
+	}
+	bus->bounce_used += len;
+	atomic64_add(n, &bus->stats.tx_copied);
+	*msg_len += len;
+	bus->cur_off += n;
+	bus->pend_done[bus->pend_ndone++] = c;
+	bus->cur_vq = NULL;
+	return true;
+}
+
 /*
  * Add fragments of the partial chain to the message being built, as long
  * as whole frames fit (iovecs and the peer's max_msg).
@@ -231,7 +302,7 @@ static bool va_tx_add_fragments(struct va_bus *bus, u32 *msg_len)
 		struct va_data_frame *f;
 		u32 room, n;
 
-		if (k >= VA_TX_IOV ||
+		if (bus->pend_ndone >= VA_TX_CHAINS ||
 		    *msg_len + VIRTIO_ARGO_DATA_HDR_LEN > bus->peer_max_msg)
 			return false;
 		room = min(frag_max, bus->peer_max_msg - *msg_len -
@@ -239,6 +310,11 @@ static bool va_tx_add_fragments(struct va_bus *bus, u32 *msg_len)
 		room = min(room, c->out_len - bus->cur_off);
 		/* Only a chain with nothing left to carry has an empty frame. */
 		if (!room && c->out_len != bus->cur_off)
+			return false;
+		if (room == c->out_len - bus->cur_off &&
+		    va_tx_inline(bus, room, msg_len))
+			return true;
+		if (k >= VA_TX_IOV)
 			return false;
 		pieces = 0;
 		n = 0;
@@ -259,15 +335,7 @@ static bool va_tx_add_fragments(struct va_bus *bus, u32 *msg_len)
 			}
 		}
 		f = &bus->pend_frame[k];
-		va_hdr_init(&f->hdr, 0, VIRTIO_ARGO_MSG_DATA, vvq->vd->num, 0,
-			    VIRTIO_ARGO_DATA_HDR_LEN + n);
-		f->vq = cpu_to_le16(vvq->index);
-		f->chain = cpu_to_le16(bus->cur_head);
-		f->epoch = cpu_to_le32(vvq->epoch);
-		f->out_len = cpu_to_le32(c->out_len);
-		f->in_len = cpu_to_le32(c->in_len);
-		f->offset = cpu_to_le32(bus->cur_off);
-		f->reserved = 0;
+		va_tx_frame(bus, f, n);
 		bus->pend_iov[k].iov_base = f;
 		bus->pend_iov[k].iov_len = sizeof(*f);
 		bus->pend_niov = k + 1 + pieces;
@@ -290,7 +358,7 @@ static bool va_tx_build_data(struct va_bus *bus)
 	struct va_vdev *vd = NULL;
 	u32 msg_len = 0;
 
-	while (bus->pend_niov < VA_TX_IOV) {
+	while (bus->pend_ndone < VA_TX_CHAINS) {
 		struct va_vq *vvq = bus->cur_vq;
 
 		if (!vvq) {
