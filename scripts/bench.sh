@@ -129,6 +129,7 @@ EOT
 		c = n[2]; p = n[1]
 		r = v("run"); if (r == "?") r = 1
 		if (r + 0 > nr) nr = r + 0
+		if (!(r in ran)) { ran[r] = 1; nran++ }
 		if (!(c in seen)) { seen[c] = 1; order[++nc] = c }
 		split("MBps iops lat_us p99_us gcpu gcpu_us_op dcpu dcpu_us_op hcall_op virq_op irq_op", ks, " ")
 		for (i in ks)
@@ -150,7 +151,7 @@ EOT
 			}
 		}
 		print ""
-		print "ratios argo / pv, median over " nr " run" (nr == 1 ? "" : "s") " (throughput and IOPS: >1 is argo faster; latency and CPU per request: >1 is argo costlier)"
+		print "ratios argo / pv, median over " nran " run" (nran == 1 ? "" : "s") " (throughput and IOPS: >1 is argo faster; latency and CPU per request: >1 is argo costlier)"
 		rf = "%-18s %8s %8s %8s %8s %10s %10s %10s\n"
 		printf rf, "case", "MB/s", "IOPS", "lat", "p99", "g-us/op", "d-us/op", "cpu-us/op"
 		for (j = 1; j <= nc; j++) {
@@ -162,10 +163,10 @@ EOT
 				rstat(c, "gcpu_us_op", "median"), rstat(c, "dcpu_us_op", "median"),
 				rstat(c, "cpu", "median")
 		}
-		if (nr < 2)
+		if (nran < 2)
 			exit
 		print ""
-		print "the same ratios, lowest-highest over the " nr " runs"
+		print "the same ratios, lowest-highest over the " nran " runs"
 		sf = "%-18s %11s %11s %11s %11s\n"
 		printf sf, "case", "MB/s", "IOPS", "lat", "cpu-us/op"
 		for (j = 1; j <= nc; j++) {
