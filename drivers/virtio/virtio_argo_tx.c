@@ -7,7 +7,9 @@
  * (the back-end reassembles at most one partial request), batched several
  * frames to an Argo message when they are small. The readable bytes are
  * sent in place from the guest's buffers: the iovecs point into them and
- * Xen copies straight from there to the back-end's ring.
+ * Xen copies straight from there to the back-end's ring. Small frames are
+ * the exception: they are copied next to each other, to share an iovec
+ * (va_tx_inline()).
  *
  * A message that meets a full ring (-EAGAIN) is kept as built and sent
  * again when xen-argo calls space_ready (or its 1 s safety poll does).
@@ -429,9 +431,11 @@ void va_space_ready(struct argo_ring *ring, void *priv)
 
 /*
  * Whether a queue has so many chains at the device that a completion is
- * sure to come soon. Taken but not yet used: the used index is the
- * receive side's, read without its lock, so this is an estimate. It only
- * errs on the side of sending at once when a completion races with it.
+ * sure to come soon: taken but not yet used. The used index is the
+ * receive side's, read without its lock. A stale value only makes the
+ * queue look busier than it is, and then the rx_work that used the
+ * chains has not flushed yet: it takes tx_lock after it moved the index,
+ * and will send this chain.
  */
 static bool va_tx_vq_busy(struct va_vq *vvq)
 {
