@@ -132,6 +132,13 @@ for group in $CASES; do
 		both net recv-128k -m recv -b 128k
 		both net rr-1 -m rr -b 1
 		;;
+	depth)
+		# 4 KiB random reads against queue depth: where a busy
+		# queue's requests start sharing messages (not in the default)
+		for q in 2 4 8 16; do
+			both blk "randread-4k-qd$q" -m randread -b 4k -q "$q"
+		done
+		;;
 	sweep)
 		# throughput against request size, for the plot (128k is above)
 		for s in 4k 16k 64k 256k 1m; do
