@@ -11,6 +11,7 @@
 #       `xl unpause NAME`.
 #   domu_domid NAME                 print the domid
 #   domu_wait_line NAME REGEX SECS  wait for an ERE in the guest console log
+#                                   (fails at once if the domain is gone)
 #   domu_wait_gone NAME SECS        wait until the domain no longer exists
 #   domu_destroy NAME               xl destroy (no error if already gone)
 #   domu_log NAME                   print the guest console log
@@ -85,12 +86,25 @@ domu_wait_line() {
 	[ $# = 3 ] || { echo "usage: domu_wait_line NAME REGEX TIMEOUT" >&2; return 1; }
 	_end=$(($(domu__now) + $3))
 	_lf=$(domu_logfile "$1")
+	_i=0
 	while :; do
 		if [ -f "$_lf" ] && grep -a -q -E -- "$2" "$_lf"; then
 			return 0
 		fi
 		if [ "$(domu__now)" -ge "$_end" ]; then
 			echo "domu_wait_line: $1: no line matching /$2/ within $3 s" >&2
+			return 1
+		fi
+		# A guest that crashed (on_crash = destroy) or shut down prints
+		# nothing more: say so now rather than at the timeout. Every
+		# 5 s, since xl is slow to start; the log is read once more as
+		# the line may have come just before the end.
+		_i=$((_i + 1))
+		if [ $((_i % 10)) = 0 ] && ! xl domid "$1" >/dev/null 2>&1; then
+			if [ -f "$_lf" ] && grep -a -q -E -- "$2" "$_lf"; then
+				return 0
+			fi
+			echo "domu_wait_line: $1: the domain is gone (crashed or shut down), no line matching /$2/" >&2
 			return 1
 		fi
 		sleep 0.5
