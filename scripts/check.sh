@@ -47,8 +47,8 @@ want() { local s; for s in "${stages[@]}"; do [ "$s" = "$1" ] && return 0; done;
 
 # stage NAME CMD...: run CMD, keep its TAP lines, log the rest; a stage that
 # fails without saying which test failed still counts as one failure.
-# A PV kernel (dom0's or a PV guest's) died of an int3 while it patched
-# its own code at boot, before /init: a TCG flake seen with QEMU 7.2 (see
+# A kernel died of an int3 while code was being patched live (static keys
+# at boot, once ftrace in dom0): a TCG flake seen with QEMU 7.2 (see
 # run-xen.sh), never a result of this project's code, which has no int3.
 tcg_int3_flake() {
 	grep -aqE 'exc_int3\+' "$@" 2>/dev/null
@@ -63,7 +63,7 @@ stage() {
 	"$@" >"$logf" 2>&1
 	rc=$?
 	if [ $rc != 0 ] && tcg_int3_flake "$logf" "$con"; then
-		log "stage $name: a kernel died of an int3 in early boot (TCG flake; kept as ${logf#"$VA_TOP"/}.flake): running the stage once more"
+		log "stage $name: a kernel died of an int3 (TCG flake; kept as ${logf#"$VA_TOP"/}.flake): running the stage once more"
 		mv "$logf" "$logf.flake"
 		[ ! -f "$con" ] || mv "$con" "$con.flake"
 		"$@" >"$logf" 2>&1

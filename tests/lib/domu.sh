@@ -87,9 +87,14 @@ domu_wait_line() {
 	_end=$(($(domu__now) + $3))
 	_lf=$(domu_logfile "$1")
 	_i=0
+	_gone=
 	while :; do
 		if [ -f "$_lf" ] && grep -a -q -E -- "$2" "$_lf"; then
 			return 0
+		fi
+		if [ -n "$_gone" ]; then
+			echo "domu_wait_line: $1: the domain is gone (crashed or shut down), no line matching /$2/" >&2
+			return 1
 		fi
 		if [ "$(domu__now)" -ge "$_end" ]; then
 			echo "domu_wait_line: $1: no line matching /$2/ within $3 s" >&2
@@ -97,15 +102,12 @@ domu_wait_line() {
 		fi
 		# A guest that crashed (on_crash = destroy) or shut down prints
 		# nothing more: say so now rather than at the timeout. Every
-		# 5 s, since xl is slow to start; the log is read once more as
-		# the line may have come just before the end.
+		# 5 s, since xl is slow to start; the loop reads the log once
+		# more first, as the line may have come just before the end.
 		_i=$((_i + 1))
 		if [ $((_i % 10)) = 0 ] && ! xl domid "$1" >/dev/null 2>&1; then
-			if [ -f "$_lf" ] && grep -a -q -E -- "$2" "$_lf"; then
-				return 0
-			fi
-			echo "domu_wait_line: $1: the domain is gone (crashed or shut down), no line matching /$2/" >&2
-			return 1
+			_gone=1
+			continue
 		fi
 		sleep 0.5
 	done
