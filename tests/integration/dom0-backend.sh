@@ -31,21 +31,6 @@ want() {
 t_start=$(va_now)
 dmesg -n 4 2>/dev/null
 
-# Fold a client's TAP lines into this script's numbering, prefixed.
-fold() {
-	_plan=0
-	while IFS= read -r _l; do
-		case $_l in
-		"ok "*) ok "$2: ${_l#ok * - }" ;;
-		"not ok "*) not_ok "$2: ${_l#not ok * - }" ;;
-		"1.."*) _plan=1 ;;
-		"Bail out!"*) not_ok "$2: $_l" ;;
-		"#"*) echo "$_l" ;;
-		esac
-	done <"$VA_TMP/$1.out"
-	[ $_plan = 1 ] || { not_ok "$2: the client ran to the end"; show_out "$1" 10; }
-}
-
 # The device list every client test expects: 0 rng, 1 console on a
 # socket, 2 console on a pty (paths per front-end domid).
 DEVICES="--device rng --device console,socket=$RUN/con-%d.sock --device console,pty=$RUN/pty-%d"
@@ -158,7 +143,7 @@ EOF
 	fi
 	ok "back-end started with --config alone listens on port 30040"
 	run_log ccfg 300 "$CL" --to 0:30040 test rng
-	fold ccfg "config file"
+	tap_fold ccfg "config file"
 	be_stop becfg
 }
 
@@ -171,7 +156,7 @@ t_client() {
 	ok "back-end starts on port 30000"
 	run_log client 600 "$CL" --to 0:30000 --console-socket "$RUN/con-0.sock" \
 		--console-pty "$RUN/pty-0" test
-	fold client client
+	tap_fold client client
 	_pid=$(cat "$VA_TMP/be.pid")
 	check "the back-end survived the client" pid_running "$_pid"
 	check "connection log lines start with domid:port" \
@@ -195,7 +180,7 @@ t_restart() {
 	check "SIGTERM: the back-end says GOODBYE" out_has be "GOODBYE to [0-9]+ connection"
 	be_start be 30000 || not_ok "restart: the back-end starts again"
 	bg_wait rs 120
-	fold rs "restart (SIGTERM)"
+	tap_fold rs "restart (SIGTERM)"
 }
 
 # SIGKILL: no GOODBYE; the client finds out by NOT_CONNECTED.
@@ -212,7 +197,7 @@ t_kill() {
 	bg_wait be 10
 	be_start be 30000 || not_ok "kill: the back-end starts again"
 	bg_wait rk 120
-	fold rk "restart (SIGKILL)"
+	tap_fold rk "restart (SIGKILL)"
 	be_stop be
 }
 
@@ -225,7 +210,7 @@ t_unicast() {
 	fi
 	check "unicast: ring for domain 0" out_has beu 'listening on port 30010 for domain 0'
 	run_log cu 300 "$CL" --to 0:30010 test rng
-	fold cu unicast
+	tap_fold cu unicast
 	be_stop beu
 	# --any with --domid: a domain not listed is refused (DENIED).
 	if be_start bed 30011 --any --domid 7; then
@@ -249,7 +234,7 @@ t_hostile() {
 			continue
 		fi
 		run_log "ch_$_m" 120 "$CL" --to "0:$_port" hostile "$_m"
-		fold "ch_$_m" "hostile $_m"
+		tap_fold "ch_$_m" "hostile $_m"
 		be_stop "bh_$_m"
 	done
 }

@@ -4,7 +4,8 @@
 # busybox ash in a domU and in dom0's dash/bash).
 #
 # TAP:      ok DESC | not_ok DESC | check DESC CMD... | skip DESC WHY |
-#           diag TEXT... (or stdin) | tap_done (status) | tap_summary
+#           diag TEXT... (or stdin) | tap_done (status) | tap_summary |
+#           tap_fold NAME PREFIX (a client's TAP output, renumbered)
 # Module:   argo_load [PARAMS...] | argo_unload | argo_stat NAME
 # Jobs:     bg_start NAME CMD...   run CMD in the background, output in
 #                                  $VA_TMP/NAME.out, pid in $VA_TMP/NAME.pid
@@ -72,6 +73,23 @@ tap_summary() {
 
 tap_done() {
 	[ "$TAP_FAILED" = 0 ]
+}
+
+# tap_fold NAME PREFIX: fold the TAP lines of a job's output (a test
+# client's, $VA_TMP/NAME.out) into this script's numbering, prefixed. A
+# stream without its plan line did not run to the end: a failure.
+tap_fold() {
+	_lib_plan=0
+	while IFS= read -r _lib_l; do
+		case $_lib_l in
+		"ok "*) ok "$2: ${_lib_l#ok * - }" ;;
+		"not ok "*) not_ok "$2: ${_lib_l#not ok * - }" ;;
+		"1.."*) _lib_plan=1 ;;
+		"Bail out!"*) not_ok "$2: $_lib_l" ;;
+		"#"*) echo "$_lib_l" ;;
+		esac
+	done <"$VA_TMP/$1.out"
+	[ $_lib_plan = 1 ] || { not_ok "$2: the client ran to the end"; show_out "$1" 10; }
 }
 
 # in_list WORD LIST: is WORD one of the words of LIST?
