@@ -6,15 +6,17 @@
 #   DOM0_BASE=$VA_CACHE/rootfs-$KVER-KEY/dom0-base.cpio.gz
 #   DOMU_BASE=$VA_CACHE/rootfs-$KVER-KEY/domu-base.cpio.gz
 # dom0-base: Debian bookworm minbase + xen-utils-4.17 (toolstack matching the
-#   hypervisor), busybox, kmod, iproute2, procps, the kernel modules dom0
+#   hypervisor), busybox, kmod, iproute2, procps, systemd (for the unit's
+#   test only; /init is not systemd), the kernel modules dom0
 #   needs (uncompressed .ko + depmod), and /init (scripts/dom0-init.sh).
 # domu-base: busybox-static + the domU modules (virtio, xen front-ends) +
 #   /init (scripts/domu-init.sh), which runs /opt/va/domu-run if present.
 # Modules: VA_DOM0_MODULES / VA_DOMU_MODULES in lib.sh; extra ones:
 #   VA_DOM0_EXTRA_MODULES / VA_DOMU_EXTRA_MODULES (names).
-# Cache: $VA_CACHE/dom0-tree-$VA_SUITE/ (debootstrap tree, reused across
-#   kernels), $VA_CACHE/rootfs-$KVER-KEY/ (the two images; KEY hashes the
-#   module lists and this script).
+# Cache: $VA_CACHE/dom0-tree-$VA_SUITE-PKGKEY/ (debootstrap tree, reused
+#   across kernels; PKGKEY hashes the package list),
+#   $VA_CACHE/rootfs-$KVER-KEY/ (the two images; KEY hashes the module
+#   lists and this script).
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
@@ -44,7 +46,10 @@ need_cmd cpio gzip find depmod modprobe xz
 eval "$("$VA_SCRIPTS/fetch-kernel.sh" --env)"
 
 # 1. dom0 userland: debootstrap (cached independently of the kernel).
-tree=$VA_CACHE/dom0-tree-$VA_SUITE
+# systemd: not dom0's init (dom0-init.sh is), but the service manager the
+# back-end's unit is tested under (tests/integration/dom0-systemd.sh).
+pkgs=xen-utils-4.17,busybox,kmod,iproute2,procps,systemd
+tree=$VA_CACHE/dom0-tree-$VA_SUITE-$(echo "$pkgs" | sha256sum | cut -c1-8)
 if ! stamp_ok "$tree"; then
 	need_root
 	need_cmd debootstrap
@@ -52,7 +57,7 @@ if ! stamp_ok "$tree"; then
 	rm -rf "$tree"
 	mkdir -p "$tree"
 	run_logged "$tree/debootstrap.log" debootstrap --variant=minbase \
-		--include=xen-utils-4.17,busybox,kmod,iproute2,procps \
+		--include="$pkgs" \
 		"$VA_SUITE" "$tree/root" "$VA_MIRROR"
 	r=${tree:?}/root
 	# Trim what an initramfs never needs.

@@ -11,6 +11,8 @@
 #   va.shell=1     drop to a shell on the console instead of powering off
 #                  (interactive debugging only)
 #   va.nomod=1     do not load the Xen modules (they are built in)
+# Overlay knob: /opt/va/systemd runs /opt/va/run under systemd as PID 1
+# instead (va_systemd below).
 PATH=/usr/lib/xen-4.17/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
 export PATH
 umask 022
@@ -33,6 +35,63 @@ fail() {
 	[ ! -s /var/log/xen/va-init.log ] || tail -n 20 /var/log/xen/va-init.log
 	echo "VA-DOM0-DONE rc=255"
 	va_poweroff
+}
+
+# /opt/va/systemd (tests/integration/run-virtio.sh --systemd): hand PID 1
+# to systemd once the toolstack is up, as on a Xen host, so that the
+# project's systemd unit is tested under a real service manager.
+# /opt/va/run becomes a service started once multi-user.target is
+# reached; its output goes to the console and its end powers off.
+# Debian's own Xen units and init scripts are masked: the daemons they
+# would start are already running. Does not return.
+va_systemd() {
+	sd=/lib/systemd/systemd
+	u=/run/systemd/system
+	[ -x $sd ] || fail "/opt/va/systemd: no $sd in the rootfs"
+	mkdir -p $u/multi-user.target.wants /etc/systemd/system.conf.d ||
+		fail "mkdir $u"
+	for f in /lib/systemd/system/xen*.service /etc/init.d/xen*; do
+		[ -e "$f" ] || continue
+		f=${f##*/}
+		ln -sf /dev/null "$u/${f%.service}.service"
+	done
+	# No login prompt on the test console; no D-Bus for logind; no
+	# status lines between the payload's TAP lines.
+	ln -sf /dev/null $u/getty.target
+	ln -sf /dev/null $u/systemd-logind.service
+	ln -sf /lib/systemd/system/multi-user.target $u/default.target
+	printf '[Manager]\nShowStatus=no\n' >/etc/systemd/system.conf.d/va.conf
+	# DefaultDependencies=no: otherwise multi-user.target, which wants
+	# the payload, would also be ordered after it (an ordering cycle
+	# with After=multi-user.target, which systemd breaks by dropping a
+	# job).
+	cat >$u/va-run.service <<-'EOF'
+	[Unit]
+	Description=virtio-argo test payload (/opt/va/run)
+	DefaultDependencies=no
+	Requires=sysinit.target
+	After=sysinit.target basic.target multi-user.target
+	Conflicts=shutdown.target
+	Before=shutdown.target
+	SuccessAction=poweroff-force
+	FailureAction=poweroff-force
+
+	[Service]
+	Type=oneshot
+	Environment=VA_LIB=/opt/va/lib HOME=/root TERM=dumb
+	Environment=PATH=/usr/lib/xen-4.17/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
+	WorkingDirectory=/opt/va
+	StandardInput=null
+	StandardOutput=tty
+	StandardError=inherit
+	TTYPath=/dev/hvc0
+	TimeoutStartSec=infinity
+	ExecStart=/bin/sh -c 'sh /opt/va/run; echo "VA-DOM0-DONE rc=$$?"'
+	EOF
+	ln -sf ../va-run.service $u/multi-user.target.wants/va-run.service
+	echo "VA-DOM0: starting systemd as PID 1"
+	exec 9>&-
+	exec $sd
 }
 
 mount -t proc proc /proc || fail "mount /proc"
@@ -85,6 +144,10 @@ xenconsoled --pid-file=/run/xenconsoled.pid --log=guest \
 	--log-dir=/var/log/xen/console >&9 2>&1 || fail "xenconsoled failed to start"
 
 echo "VA-DOM0-READY $(uname -r) xen-$(cat /sys/hypervisor/version/major).$(cat /sys/hypervisor/version/minor)$(cat /sys/hypervisor/version/extra)"
+
+if [ -e /opt/va/systemd ]; then
+	va_systemd
+fi
 
 rc=0
 if [ -e /opt/va/run ]; then

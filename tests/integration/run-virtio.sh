@@ -23,6 +23,10 @@
 #                  and put the access control test's policy
 #                  (tests/integration/flask/mk-policy.sh) in dom0 at
 #                  /opt/va/flask/xenpolicy-virtio-argo
+#   --systemd      dom0 hands PID 1 to systemd and runs the script as a
+#                  service (scripts/dom0-init.sh); the back-end, its unit
+#                  and example are installed as `make install` does
+#                  (PREFIX=/usr/local), our modules are in modprobe's path
 # Environment:
 #   VIRTIO_BACKENDS  the back-ends in the generated tables, DOMID:PORT[:RING]
 #                    separated by spaces (default "0:30000": dom0, the
@@ -48,10 +52,12 @@ backend=$VA_TOP/tools/backend/virtio-argo-backend
 guest=$VA_TOP/tests/integration/domu-virtio.sh
 plumbing=0
 flask=0
+systemd=0
 while [ $# -gt 0 ]; do
 	case $1 in
 	--plumbing) plumbing=1 ;;
 	--flask) flask=1 ;;
+	--systemd) systemd=1 ;;
 	--ko | --vko | --backend | --guest)
 		[ $# -ge 2 ] || die "$1 needs a file"
 		case $1 in
@@ -61,7 +67,7 @@ while [ $# -gt 0 ]; do
 		--guest) guest=$2 ;;
 		esac
 		shift ;;
-	-h | --help) sed -n '2,30p' "$0"; exit 0 ;;
+	-h | --help) sed -n '2,34p' "$0"; exit 0 ;;
 	*) rl_opt "$@" || die "unknown argument: $1 (see --help)"
 		shift $((RL_N - 1)) ;;
 	esac
@@ -105,6 +111,13 @@ mod_tree dom0 usr/lib $VA_DOM0_MODULES
 # shellcheck disable=SC2086
 mod_tree domu lib $VA_DOMU_MODULES
 [ ! -f "$backend" ] || install -m 0755 "$backend" "$RL_DOM0/bin/"
+if [ $systemd = 1 ]; then
+	# What a Xen host gets from `make install`: the back-end in
+	# /usr/local/sbin, the unit in /usr/local/lib/systemd/system.
+	make -s -C "$VA_TOP/tools/backend" install DESTDIR="$RL_WORK/dom0" \
+		PREFIX=/usr/local >/dev/null
+	touch "$RL_DOM0/systemd"
+fi
 # iasl disassembles the tables dom0 sees (Debian's build needs only libc).
 ! command -v iasl >/dev/null || install -m 0755 "$(command -v iasl)" "$RL_DOM0/bin/"
 
