@@ -26,11 +26,18 @@
 #      to an ext2 file system (every acknowledged write checked, e2fsck),
 #      then the smallest rings (4128 bytes) under O_DIRECT load
 #      (run-virtio.sh --script dom0-resume.sh --guest domu-resume.sh)
+#  13. systemd: the back-end's unit as `make install` puts it, under
+#      systemd as dom0's PID 1: a missing or bad configuration refused,
+#      the sandbox in force, a PVH guest using rng, console, blk and net
+#      through it before and after systemd restarts it (SIGKILL), stop
+#      and enable (run-virtio.sh --systemd --script dom0-systemd.sh
+#      --guest domu-systemd.sh)
 # Ends with the line "N passed, N failed[, N skipped]"; exits 1 on any
 # failure.
 #
 # Usage: scripts/check.sh [STAGE...]   (stages: static kunit integration probe
-#                                       virtio backend flask blk net resume;
+#                                       virtio backend flask blk net resume
+#                                       systemd;
 #                                       default: all)
 # Logs: build/check/*.log
 set -uo pipefail
@@ -42,7 +49,7 @@ results=$out/results.tap
 : >"$results"
 
 stages=("$@")
-[ ${#stages[@]} -gt 0 ] || stages=(static kunit integration probe virtio backend flask blk net resume)
+[ ${#stages[@]} -gt 0 ] || stages=(static kunit integration probe virtio backend flask blk net resume systemd)
 want() { local s; for s in "${stages[@]}"; do [ "$s" = "$1" ] && return 0; done; return 1; }
 
 # stage NAME CMD...: run CMD, keep its TAP lines, log the rest; a stage that
@@ -124,6 +131,10 @@ else
 		--script dom0-resume.sh \
 		--guest "$VA_TOP/tests/integration/domu-resume.sh" \
 		--log "$out/resume-console.log"
+	want systemd && stage systemd "$VA_TOP/tests/integration/run-virtio.sh" \
+		--systemd --script dom0-systemd.sh \
+		--guest "$VA_TOP/tests/integration/domu-systemd.sh" \
+		--log "$out/systemd-console.log"
 fi
 
 # One plan, numbered in order.
