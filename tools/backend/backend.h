@@ -55,6 +55,7 @@ enum vab_hostile {
 	HOSTILE_DUPLICATE,
 	HOSTILE_REORDER,
 	HOSTILE_UNSOLICITED,
+	HOSTILE_SLOW,
 };
 
 struct vab_devcfg {
@@ -222,5 +223,6 @@ void data_emit(struct vab_conn *c, u16 dev_num, u16 vq, u16 chain, u32 epoch,
 /* hostile.c */
 bool hostile_complete(struct vab_chain *ch, const u8 *data, u32 used_len);
 const char *hostile_name(enum vab_hostile h);
+void hostile_hello(void);
 
 #endif /* TOOLS_BACKEND_BACKEND_H */

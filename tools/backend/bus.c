@@ -54,6 +54,7 @@ bool bus_hello(struct vab_ring *r, u16 domid, u32 port, const struct frame *f)
 			    "no common protocol version");
 		return false;
 	}
+	hostile_hello();
 	c = conn_find(domid, port);
 	if (c)
 		conn_close(c, "new HELLO from the same front-end");

@@ -18,9 +18,13 @@
  * unsolicited  the true response, then DATA responses for a chain never
  *              requested, for a wrong epoch and for a device that does not
  *              exist, and a control response with a token never used
+ * slow         correct, but every HELLO is answered only after
+ *              HOSTILE_SLOW_MS, as by a back-end whose devices take long
+ *              to create: a front-end must wait rather than resend
  */
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "backend.h"
 
@@ -30,10 +34,31 @@ const char *hostile_name(enum vab_hostile h)
 {
 	static const char * const names[] = {
 		"none", "garble", "oversize", "duplicate", "reorder",
-		"unsolicited",
+		"unsolicited", "slow",
 	};
 
 	return h < ARRAY_SIZE(names) ? names[h] : "?";
+}
+
+/*
+ * Longer than the 1 s a front-end once waited before resending HELLO,
+ * well within the 10 s it waits for any control response.
+ */
+#define HOSTILE_SLOW_MS	3000
+
+/* Called before a HELLO creates its connection's devices. */
+void hostile_hello(void)
+{
+	struct timespec ts = {
+		.tv_sec = HOSTILE_SLOW_MS / 1000,
+		.tv_nsec = (HOSTILE_SLOW_MS % 1000) * 1000000L,
+	};
+
+	if (opt.hostile != HOSTILE_SLOW)
+		return;
+	vab_info("hostile slow: answering HELLO in %u ms", HOSTILE_SLOW_MS);
+	while (nanosleep(&ts, &ts))
+		;
 }
 
 /* The fragments of a completion, in order, with used_len as given. */

@@ -72,8 +72,8 @@ static const char usage_text[] =
 "                    default 1048576)\n"
 "  --max-conns N     connections at most (default 256)\n"
 "  --hostile MODE    misbehave on purpose, for front-end tests: garble,\n"
-"                    oversize, duplicate, reorder, unsolicited (see the\n"
-"                    documentation)\n"
+"                    oversize, duplicate, reorder, unsolicited, slow (see\n"
+"                    the documentation)\n"
 "  -v, --verbose     more log lines (twice: every frame)\n"
 "  -h, --help        this text\n"
 "\n"
@@ -144,10 +144,10 @@ static enum vab_hostile hostile_mode(const char *s)
 {
 	enum vab_hostile h;
 
-	for (h = HOSTILE_GARBLE; h <= HOSTILE_UNSOLICITED; h++)
+	for (h = HOSTILE_GARBLE; h <= HOSTILE_SLOW; h++)
 		if (!strcmp(s, hostile_name(h)))
 			return h;
-	bad("--hostile %s: unknown mode (garble, oversize, duplicate, reorder, unsolicited)",
+	bad("--hostile %s: unknown mode (garble, oversize, duplicate, reorder, unsolicited, slow)",
 	    s);
 }
 
