@@ -607,7 +607,7 @@ static unsigned int va_bus_hello(struct va_bus *bus)
 		struct virtio_argo_hdr hdr;
 		struct virtio_argo_hello_resp r;
 	} __packed resp;
-	unsigned int wait = bus->backoff_ms;
+	unsigned int wait = bus->backoff_ms, answer_ms;
 	const char *why;
 	int ret;
 
@@ -616,9 +616,18 @@ static unsigned int va_bus_hello(struct va_bus *bus)
 	} while (!bus->instance);
 	req.instance = cpu_to_le32(bus->instance);
 
+	/*
+	 * A HELLO that Xen put into the back-end's ring is in the hands of
+	 * a live back-end, which creates every device of the connection
+	 * before it answers: it opens disks, makes taps. Give it as long as
+	 * any control request; the backoff only spaces out HELLOs that
+	 * could not be sent. Resending sooner would make the back-end
+	 * close the half-made connection and start again.
+	 */
+	answer_ms = max_t(unsigned int, va_timeout_ms, VA_BACKOFF_MIN_MS);
 	va_bus_set_state(bus, VA_HELLO);
 	ret = va_ctrl_call(bus, VIRTIO_ARGO_TYPE_BUS, VIRTIO_ARGO_BUS_HELLO, 0,
-			   &req, sizeof(req), &resp, sizeof(resp), wait);
+			   &req, sizeof(req), &resp, sizeof(resp), answer_ms);
 	bus->backoff_ms = min(bus->backoff_ms * 2, VA_BACKOFF_MAX_MS);
 	if (ret == -EREMOTEIO) {
 		u32 code;
@@ -989,7 +998,8 @@ void va_bus_destroy(struct va_bus *bus)
 
 	/*
 	 * Not connected: stop a HELLO that may wait for its answer for up to
-	 * 30 s. Connected: the devices' resets must still reach the back-end.
+	 * timeout_ms. Connected: the devices' resets must still reach the
+	 * back-end.
 	 */
 	spin_lock_irq(&bus->lock);
 	if (bus->state != VA_CONNECTED) {

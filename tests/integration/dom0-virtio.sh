@@ -13,7 +13,7 @@
 #   $VA/bin/argo, virtio-argo-backend (if built), iasl
 #   $VA/guest/vmlinuz, domu-virtio.img   guest kernel and initramfs (its
 #                                  /opt/va/domu-run is domu-virtio.sh)
-# Environment: VIRTIO_TESTS="fw dom0 pvh pv transport hostile final" (a
+# Environment: VIRTIO_TESTS="fw dom0 pvh pv transport hostile slow final" (a
 #   subset to run only those; "transport" also enables the guests'
 #   transport tests, "pvh" and "pv" boot the guests).
 #   HOSTILE_MODES="garble oversize duplicate reorder unsolicited"
@@ -27,7 +27,7 @@ HERE=$(cd "$(dirname "$0")" && pwd)
 # shellcheck disable=SC1091
 . "${VA_LIB:-$VA/lib}/domu.sh"
 
-VIRTIO_TESTS=${VIRTIO_TESTS:-fw dom0 pvh pv transport hostile final}
+VIRTIO_TESTS=${VIRTIO_TESTS:-fw dom0 pvh pv transport hostile slow final}
 HOSTILE_MODES=${HOSTILE_MODES:-garble oversize duplicate reorder unsolicited}
 FW=$VA/firmware
 AML=$FW/virtio-argo.aml
@@ -657,6 +657,54 @@ t_hostile() {
 	done
 }
 
+# A back-end that answers HELLO only after 3 s (--hostile slow), as one
+# whose devices take long to create (a disk on slow storage, a tap on a
+# bridge): virtio_argo waits for the answer instead of resending HELLO,
+# which would make the back-end close the half-made connection and build
+# it again; the first HELLO connects.
+t_slow() {
+	if [ ! -f "$VKO" ] || [ ! -x "$BACKEND" ]; then
+		skip "slow back-end" "virtio_argo.ko or the back-end not in this run"
+		return
+	fi
+	if ! be_start --hostile slow; then
+		not_ok "slow: the back-end starts"
+		show_out "$BE_NAME"
+		return
+	fi
+	modprobe virtio_rng 2>/dev/null
+	kmsg_mark "slow"
+	if ! modprobe virtio_argo $VT_PARAMS 2>"$VA_TMP/va.err"; then
+		not_ok "slow: modprobe virtio_argo: $(cat "$VA_TMP/va.err")"
+		be_stop
+		return
+	fi
+	if vt_wait_state connected 30; then
+		ok "slow: connected to a back-end that answers HELLO after 3 s"
+	else
+		not_ok "slow: connected within 30 s to a back-end that answers HELLO after 3 s (state $(vt_attr state))"
+	fi
+	_n=$(grep -a -c 'connected: front-end instance' "$VA_TMP/$BE_NAME.out")
+	_h=$(grep -a -c 'hostile slow: answering HELLO' "$VA_TMP/$BE_NAME.out")
+	if [ "$_n" = 1 ] && [ "$_h" = 1 ]; then
+		ok "slow: one HELLO, one connection in the back-end's log"
+	else
+		not_ok "slow: one HELLO, one connection in the back-end's log (HELLOs $_h, connections $_n)"
+		show_out "$BE_NAME" 10
+	fi
+	if kmsg_since | grep -a -q 'no response to request'; then
+		not_ok "slow: no control request timed out"
+		kmsg_since | grep -a 'no response to request' | head -n 5 | diag
+	else
+		ok "slow: no control request timed out"
+	fi
+	vt_check_dev "slow" 4 virtio_rng && vt_check_rng "slow"
+	if ! vt_rmmod 30; then
+		not_ok "slow: rmmod virtio_argo returns within 30 s: $(cat "$VA_TMP/rmmod.out")"
+	fi
+	be_stop
+}
+
 t_final() {
 	if dmesg | grep -a -q -E -- "$VT_SPLAT"; then
 		not_ok "final: no warning, BUG or oops in dom0's log"
@@ -671,6 +719,7 @@ want dom0 && t_dom0
 want pvh && t_domu pvh
 want pv && t_domu pv
 want hostile && t_hostile
+want slow && t_slow
 want transport && t_transport
 want final && t_final
 diag "dom0-virtio.sh took $(($(va_now) - t_start)) s"
