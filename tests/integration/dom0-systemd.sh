@@ -236,6 +236,13 @@ guest_phase1() {
 	fi
 	check "ping $GUEST_IP from dom0" busybox ping -c 2 -W 5 $GUEST_IP
 	check_region 1
+	check "the guest connected once (journal: $(nconn) connection)" \
+		[ "$(nconn)" = 1 ]
+}
+
+# nconn: the connections the journal shows so far.
+nconn() {
+	journal "$UNIT" | grep -a -c 'connected: front-end instance'
 }
 
 # check_region R: the guest's MiB R in the image in dom0.
@@ -294,6 +301,8 @@ t_restart() {
 	exec 4<&-
 	domu_wait_line $GUEST 'VA-SD: done' 300
 	check_region 2
+	check "... once to the new instance (journal: $(nconn) connections in all)" \
+		[ "$(nconn)" = 2 ]
 }
 
 # The guest's own checks, and its kernel log.
