@@ -607,7 +607,8 @@ static unsigned int va_bus_hello(struct va_bus *bus)
 		struct virtio_argo_hdr hdr;
 		struct virtio_argo_hello_resp r;
 	} __packed resp;
-	unsigned int wait = bus->backoff_ms, answer_ms;
+	unsigned int wait = bus->backoff_ms;
+	unsigned int answer_ms;
 	const char *why;
 	int ret;
 
@@ -619,12 +620,15 @@ static unsigned int va_bus_hello(struct va_bus *bus)
 	/*
 	 * A HELLO that Xen put into the back-end's ring is in the hands of
 	 * a live back-end, which creates every device of the connection
-	 * before it answers: it opens disks, makes taps. Give it as long as
-	 * any control request; the backoff only spaces out HELLOs that
-	 * could not be sent. Resending sooner would make the back-end
-	 * close the half-made connection and start again.
+	 * before it answers: it opens disks, makes taps. Give it at least
+	 * as long as any control request, and longer with every HELLO that
+	 * went unanswered (the backoff), so that a back-end slower than
+	 * timeout_ms is answered too. Resending sooner would make it close
+	 * the half-made connection and start again, with the HELLOs queued
+	 * behind each other. The floor keeps timeout_ms=0 from sending a
+	 * HELLO every millisecond.
 	 */
-	answer_ms = max_t(unsigned int, va_timeout_ms, VA_BACKOFF_MIN_MS);
+	answer_ms = max3(READ_ONCE(va_timeout_ms), wait, VA_BACKOFF_MIN_MS);
 	va_bus_set_state(bus, VA_HELLO);
 	ret = va_ctrl_call(bus, VIRTIO_ARGO_TYPE_BUS, VIRTIO_ARGO_BUS_HELLO, 0,
 			   &req, sizeof(req), &resp, sizeof(resp), answer_ms);
@@ -653,10 +657,12 @@ static unsigned int va_bus_hello(struct va_bus *bus)
 			va_bus_set_state(bus, VA_FAILED);
 			return 0;
 		}
+		/* A timeout already waited; a refused send did not. */
+		if (ret == -ETIMEDOUT)
+			wait = 1;
 		dev_dbg(&bus->dev, "HELLO: %d, again in %u ms\n", ret, wait);
 		va_bus_set_state(bus, VA_CLOSED);
-		/* A timeout already waited; a refused send did not. */
-		return ret == -ETIMEDOUT ? 1 : wait;
+		return wait;
 	}
 	why = ret != sizeof(resp) ? "wrong size" :
 	      va_check_hello_resp(&resp.r, 0);
