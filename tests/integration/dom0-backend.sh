@@ -226,7 +226,7 @@ t_unicast() {
 
 t_hostile() {
 	_port=30020
-	for _m in garble oversize duplicate reorder unsolicited; do
+	for _m in garble oversize duplicate reorder unsolicited slow; do
 		_port=$((_port + 1))
 		if ! be_start "bh_$_m" $_port --hostile "$_m"; then
 			not_ok "hostile $_m: back-end starts"

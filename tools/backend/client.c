@@ -68,7 +68,7 @@ int tap_end(void)
 	return tap_failed ? 1 : 0;
 }
 
-static long long now_ms(void)
+long long now_ms(void)
 {
 	struct timespec ts;
 

@@ -83,6 +83,7 @@ struct rx *wait_frame(bool (*pred)(const struct frame *f, void *arg),
 unsigned int quiet(int ms, unsigned int *data_frames);
 void rx_free(struct rx *r);
 bool hello(void);
+long long now_ms(void);	/* CLOCK_MONOTONIC */
 bool hello_with(u16 vmin, u16 vmax, u32 instance, u64 features, u32 max_msg,
 		struct rx **out);
 bool ping_ok(const char *after);

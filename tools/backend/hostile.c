@@ -22,6 +22,7 @@
  *              HOSTILE_SLOW_MS, as by a back-end whose devices take long
  *              to create: a front-end must wait rather than resend
  */
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -41,12 +42,16 @@ const char *hostile_name(enum vab_hostile h)
 }
 
 /*
- * Longer than the 1 s a front-end once waited before resending HELLO,
- * well within the 10 s it waits for any control response.
+ * More than the first retry backoff of a front-end (1 s), less than the
+ * time it gives any control response (10 s for Linux), and less than the
+ * test client's 5 s.
  */
 #define HOSTILE_SLOW_MS	3000
 
-/* Called before a HELLO creates its connection's devices. */
+/*
+ * Called before a HELLO creates its connection's devices. The whole
+ * event loop waits, as it does while a slow device is created.
+ */
 void hostile_hello(void)
 {
 	struct timespec ts = {
@@ -57,7 +62,7 @@ void hostile_hello(void)
 	if (opt.hostile != HOSTILE_SLOW)
 		return;
 	vab_info("hostile slow: answering HELLO in %u ms", HOSTILE_SLOW_MS);
-	while (nanosleep(&ts, &ts))
+	while (nanosleep(&ts, &ts) && errno == EINTR)
 		;
 }
 
