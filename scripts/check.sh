@@ -132,7 +132,7 @@ else
 		--guest "$VA_TOP/tests/integration/domu-resume.sh" \
 		--log "$out/resume-console.log"
 	want systemd && stage systemd "$VA_TOP/tests/integration/run-virtio.sh" \
-		--systemd --script dom0-systemd.sh \
+		--systemd --timeout 900 --script dom0-systemd.sh \
 		--guest "$VA_TOP/tests/integration/domu-systemd.sh" \
 		--log "$out/systemd-console.log"
 fi

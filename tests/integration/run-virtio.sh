@@ -67,7 +67,7 @@ while [ $# -gt 0 ]; do
 		--guest) guest=$2 ;;
 		esac
 		shift ;;
-	-h | --help) sed -n '2,34p' "$0"; exit 0 ;;
+	-h | --help) sed -n '2,41p' "$0"; exit 0 ;;
 	*) rl_opt "$@" || die "unknown argument: $1 (see --help)"
 		shift $((RL_N - 1)) ;;
 	esac
