@@ -93,19 +93,8 @@ t_load() {
 t_selftest() {
 	run_log selftest 180 "$ARGO" selftest-ioctl
 	_rc=$?
-	_plan=0
-	while IFS= read -r _l; do
-		case $_l in
-		"ok "*) ok "selftest-ioctl: ${_l#ok * - }" ;;
-		"not ok "*) not_ok "selftest-ioctl: ${_l#not ok * - }" ;;
-		"1.."*) _plan=1 ;;
-		"Bail out!"*) not_ok "selftest-ioctl: $_l" ;;
-		"#"*) echo "$_l" ;;
-		esac
-	done <"$VA_TMP/selftest.out"
-	if [ $_plan = 0 ]; then
-		not_ok "selftest-ioctl ran to the end (rc $_rc)"
-		show_out selftest 10
+	if ! tap_fold selftest selftest-ioctl; then
+		diag "selftest-ioctl exited with status $_rc"
 		dmesg | tail -n 20 | diag
 	fi
 }

@@ -5,7 +5,7 @@
 #
 # TAP:      ok DESC | not_ok DESC | check DESC CMD... | skip DESC WHY |
 #           diag TEXT... (or stdin) | tap_done (status) | tap_summary |
-#           tap_fold NAME PREFIX (a client's TAP output, renumbered)
+#           tap_fold NAME PREFIX (a test program's TAP output, folded in)
 # Module:   argo_load [PARAMS...] | argo_unload | argo_stat NAME
 # Jobs:     bg_start NAME CMD...   run CMD in the background, output in
 #                                  $VA_TMP/NAME.out, pid in $VA_TMP/NAME.pid
@@ -76,8 +76,9 @@ tap_done() {
 }
 
 # tap_fold NAME PREFIX: fold the TAP lines of a job's output (a test
-# client's, $VA_TMP/NAME.out) into this script's numbering, prefixed. A
-# stream without its plan line did not run to the end: a failure.
+# program's, $VA_TMP/NAME.out) into this script's numbering, prefixed. A
+# stream without its plan line did not run to the end: a failure, and
+# status 1.
 tap_fold() {
 	_lib_plan=0
 	while IFS= read -r _lib_l; do
@@ -89,7 +90,7 @@ tap_fold() {
 		"#"*) echo "$_lib_l" ;;
 		esac
 	done <"$VA_TMP/$1.out"
-	[ $_lib_plan = 1 ] || { not_ok "$2: the client ran to the end"; show_out "$1" 10; }
+	[ $_lib_plan = 1 ] || { not_ok "$2: ran to the end"; show_out "$1" 10; return 1; }
 }
 
 # in_list WORD LIST: is WORD one of the words of LIST?
