@@ -436,6 +436,8 @@ d0_console() {
 		vt_report OK "console back-end->front-end (round $1): pty $_c_pty -> $D0_HVC"
 	else
 		vt_report FAIL "console back-end->front-end (round $1): pty $_c_pty -> $D0_HVC (got: $(head -c 100 "$_c_g"))"
+		diag "stats: $(tr '\n' ' ' <"/sys/kernel/debug/virtio-argo/$(basename "$(vt_bus)")/stats")"
+		show_out "$BE_NAME" 10
 	fi
 	# With a time limit: virtio_console spins, interrupts off, until the
 	# back-end has the chain; on vCPU 0 that also holds off VIRQ_ARGO,
