@@ -8,7 +8,7 @@
 #                   card in dom0 through Argo (a few minutes)
 #   make demo-argo  the same boot, showing raw Argo messages dom0 <-> guest
 #   make check      every test: static gate, KUnit, integration on real Xen
-#                   (about 20 min with the cache in place)
+#                   (about 16 min with the cache in place)
 #   make bench-argo Argo throughput domU -> dom0 (a benchmark, not a test)
 #   make bench      virtio-blk/net over Argo against Xen's PV drivers: table,
 #                   ratios, plot (build/bench/); 3 runs, about 8 min
